@@ -1,0 +1,31 @@
+// `paddymrv report RESULT.h5`: reads a result and prints its table.
+#include <iostream>
+
+#include "pipeline/cli/common_options.hpp"
+#include "pipeline/cli/verbs.hpp"
+#include "pipeline/errors.hpp"
+#include "pipeline/result_report.hpp"
+
+namespace paddymrv::cli {
+
+int verb_report(const std::vector<std::string>& args) {
+  po::options_description desc(
+      "paddymrv report — print a result's per-commune table\n\n"
+      "Usage: paddymrv report RESULT.h5 [--csv | --json]\n\nOptions");
+  desc.add_options()("help,h", "show this help and exit")("csv", "comma-separated values")("json", "a JSON document")(
+      "result", po::value<std::string>()->value_name("RESULT.h5"), "the result file");
+  po::positional_options_description pos;
+  pos.add("result", 1);
+  po::variables_map vm;
+  parse(args, desc, vm, &pos);
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return kExitOk;
+  }
+  if (!vm.count("result")) throw ConfigError("report: name the result file (paddymrv report RESULT.h5)");
+  const ReportFormat f = vm.count("json") ? ReportFormat::json : vm.count("csv") ? ReportFormat::csv : ReportFormat::text;
+  std::cout << format_result_report(vm["result"].as<std::string>(), f);
+  return kExitOk;
+}
+
+}  // namespace paddymrv::cli

@@ -1,0 +1,99 @@
+#include "pipeline/commune_layer.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "pipeline/errors.hpp"
+#include "pipeline/gdal_handle.hpp"
+
+namespace paddymrv {
+
+CommuneLayer::~CommuneLayer() = default;
+CommuneLayer::CommuneLayer(CommuneLayer&&) noexcept = default;
+CommuneLayer& CommuneLayer::operator=(CommuneLayer&&) noexcept = default;
+
+CommuneLayer::CommuneLayer(const std::string& path, const std::string& code_field, const std::string& name_field,
+                           const OGRSpatialReference& grid_crs) {
+  auto ds = open_vector(path);
+  if (ds->GetLayerCount() < 1) throw InputError(path + ": has no layer");
+  OGRLayer* layer = ds->GetLayer(0);
+  OGRFeatureDefn* defn = layer->GetLayerDefn();
+  const int code_idx = defn->GetFieldIndex(code_field.c_str());
+  const int name_idx = defn->GetFieldIndex(name_field.c_str());
+  if (code_idx < 0 || name_idx < 0) {
+    std::string have;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) have += (i ? ", " : "") + std::string(defn->GetFieldDefn(i)->GetNameRef());
+    throw InputError(path + ": no field '" + (code_idx < 0 ? code_field : name_field) +
+                     "' (fields present: " + have + "); set communes.code_field / communes.name_field");
+  }
+  const OGRSpatialReference* src_crs = layer->GetSpatialRef();
+  OGRSpatialReference wgs84;
+  if (!src_crs) {
+    // RFC 7946: GeoJSON without a crs member is WGS 84 lon/lat.
+    wgs84.importFromEPSG(4326);
+    src_crs = &wgs84;
+  }
+  OGRSpatialReference src(*src_crs);
+  src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  OGRSpatialReference dst(grid_crs);
+  dst.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  CoordinateTransformationPtr ct(OGRCreateCoordinateTransformation(&src, &dst));
+  if (!ct) throw InputError(path + ": cannot transform its CRS to the grid CRS: " + last_gdal_error());
+
+  bounds_ = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+  layer->ResetReading();
+  for (auto& feature : *layer) {
+    const OGRGeometry* g = feature->GetGeometryRef();
+    if (!g || g->IsEmpty()) continue;
+    const auto type = wkbFlatten(g->getGeometryType());
+    if (type != wkbPolygon && type != wkbMultiPolygon) continue;
+    std::unique_ptr<OGRGeometry> geom(g->clone());
+    // Densify in the source CRS so long lon/lat edges follow their true path in the grid CRS.
+    if (src.IsGeographic()) geom->segmentize(0.001);
+    if (geom->transform(ct.get()) != OGRERR_NONE) {
+      throw InputError(path + ": feature " + std::to_string(feature->GetFID()) + " cannot be reprojected to the grid CRS");
+    }
+    OGREnvelope env;
+    geom->getEnvelope(&env);
+    envelopes_.push_back({env.MinX, env.MinY, env.MaxX, env.MaxY});
+    bounds_.xmin = std::min(bounds_.xmin, env.MinX);
+    bounds_.ymin = std::min(bounds_.ymin, env.MinY);
+    bounds_.xmax = std::max(bounds_.xmax, env.MaxX);
+    bounds_.ymax = std::max(bounds_.ymax, env.MaxY);
+    codes_.emplace_back(feature->IsFieldSetAndNotNull(code_idx) ? feature->GetFieldAsString(code_idx) : "");
+    names_.emplace_back(feature->IsFieldSetAndNotNull(name_idx) ? feature->GetFieldAsString(name_idx) : "");
+    geometries_.push_back(std::move(geom));
+  }
+  if (geometries_.empty()) throw InputError(path + ": contains no polygon features");
+}
+
+void CommuneLayer::rasterize(const AnalysisGrid& grid, const PixelWindow& w, std::vector<std::int32_t>& out) const {
+  out.assign(w.pixels(), -1);
+  const auto gt = grid.geotransform(w);
+  const Bounds win{gt[0], gt[3] - w.height * grid.resolution, gt[0] + w.width * grid.resolution, gt[3]};
+  std::vector<OGRGeometryH> geoms;
+  std::vector<double> burn;
+  for (std::size_t i = 0; i < geometries_.size(); ++i) {
+    const Bounds& e = envelopes_[i];
+    if (e.xmax < win.xmin || e.xmin > win.xmax || e.ymax < win.ymin || e.ymin > win.ymax) continue;
+    geoms.push_back(OGRGeometry::ToHandle(geometries_[i].get()));
+    burn.push_back(static_cast<double>(i));
+  }
+  if (geoms.empty()) return;
+  // A MEM dataset wrapping our own buffer: GDAL burns straight into `out`.
+  GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+  GDALDatasetUniquePtr ds(mem->Create("", w.width, w.height, 0, GDT_Int32, nullptr));
+  char ptr[64];
+  std::snprintf(ptr, sizeof ptr, "DATAPOINTER=%p", static_cast<void*>(out.data()));
+  char* options[] = {ptr, nullptr};
+  ds->AddBand(GDT_Int32, options);
+  double g6[6];
+  std::copy(gt.begin(), gt.end(), g6);
+  ds->SetGeoTransform(g6);
+  int band = 1;
+  const CPLErr err = GDALRasterizeGeometries(ds.get(), 1, &band, static_cast<int>(geoms.size()), geoms.data(),
+                                             nullptr, nullptr, burn.data(), nullptr, nullptr, nullptr);
+  if (err != CE_None) throw Error("rasterising communes: " + last_gdal_error());
+}
+
+}  // namespace paddymrv

@@ -1,0 +1,366 @@
+#include "pipeline/parameters.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <toml++/toml.h>
+
+#include "pipeline/dates.hpp"
+#include "pipeline/errors.hpp"
+
+namespace paddymrv {
+
+std::vector<CropClass> Config::default_classes() {
+  // Fixed codes of the province's crop programme (DESIGN §3): reference
+  // files, models and results stay comparable across configs.
+  return {{1, "rice"},         {2, "vegetables"}, {3, "tea"},
+          {4, "temperate_fruit"}, {5, "medicinal"}, {6, "banana_pineapple"},
+          {7, "citrus"},       {8, "maize_cassava"}, {9, "forest"},
+          {10, "water"},       {11, "built_up"},   {12, "other"}};
+}
+
+std::filesystem::path Config::resolve(const std::string& path) const {
+  if (path.empty()) return {};
+  if (path.rfind("/vsi", 0) == 0) return path;
+  const std::filesystem::path p(path);
+  return p.is_absolute() ? p : base_dir / p;
+}
+
+namespace {
+
+std::string quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default: out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string format_double(double v) {
+  std::ostringstream os;
+  os.precision(17);
+  os << v;
+  std::string s = os.str();
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  return s;
+}
+
+// Typed readers shared by TOML and text front ends.
+std::string toml_string(const toml::node& n) {
+  if (auto s = n.value<std::string>()) return *s;
+  if (n.is_date()) {  // allow unquoted TOML dates for season bounds
+    const auto& d = *n.as_date();
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.get().year, d.get().month, d.get().day);
+    return buf;
+  }
+  throw std::invalid_argument("expected a string");
+}
+long long toml_int(const toml::node& n) {
+  if (!n.is_integer()) throw std::invalid_argument("expected an integer");
+  return *n.value<long long>();
+}
+double toml_double(const toml::node& n) {
+  if (!n.is_number()) throw std::invalid_argument("expected a number");
+  return *n.value<double>();
+}
+
+int to_int(long long v) {
+  if (v < INT32_MIN || v > INT32_MAX) throw std::invalid_argument("integer out of range");
+  return static_cast<int>(v);
+}
+
+int parse_int(const std::string& s) {
+  std::size_t used = 0;
+  const long long v = std::stoll(s, &used);
+  if (used != s.size()) throw std::invalid_argument("expected an integer, got '" + s + "'");
+  return to_int(v);
+}
+double parse_double(const std::string& s) {
+  std::size_t used = 0;
+  const double v = std::stod(s, &used);
+  if (used != s.size()) throw std::invalid_argument("expected a number, got '" + s + "'");
+  return v;
+}
+template <class T, class F>
+std::vector<T> parse_list(const std::string& s, F parse_one) {
+  std::vector<T> out;
+  std::string item;
+  std::istringstream is(s);
+  while (std::getline(is, item, ',')) {
+    if (!item.empty()) out.push_back(parse_one(item));
+  }
+  return out;
+}
+
+// Parameter factories: one per field type, binding a Config member.
+Parameter string_param(std::string key, std::string flag, std::string doc, std::string Config::*m,
+                       std::string type = "string") {
+  return {std::move(key), std::move(flag), std::move(type), std::move(doc),
+          [m](Config& c, const toml::node& n) { c.*m = toml_string(n); },
+          [m](Config& c, const std::string& s) { c.*m = s; },
+          [m](const Config& c) { return quote(c.*m); }};
+}
+Parameter int_param(std::string key, std::string flag, std::string doc, int Config::*m) {
+  return {std::move(key), std::move(flag), "int", std::move(doc),
+          [m](Config& c, const toml::node& n) { c.*m = to_int(toml_int(n)); },
+          [m](Config& c, const std::string& s) { c.*m = parse_int(s); },
+          [m](const Config& c) { return std::to_string(c.*m); }};
+}
+Parameter double_param(std::string key, std::string flag, std::string doc, double Config::*m) {
+  return {std::move(key), std::move(flag), "float", std::move(doc),
+          [m](Config& c, const toml::node& n) { c.*m = toml_double(n); },
+          [m](Config& c, const std::string& s) { c.*m = parse_double(s); },
+          [m](const Config& c) { return format_double(c.*m); }};
+}
+Parameter doubles_param(std::string key, std::string flag, std::string doc,
+                        std::vector<double> Config::*m) {
+  return {std::move(key), std::move(flag), "list of float", std::move(doc),
+          [m](Config& c, const toml::node& n) {
+            const auto* a = n.as_array();
+            if (!a) throw std::invalid_argument("expected an array of numbers");
+            (c.*m).clear();
+            for (const auto& e : *a) (c.*m).push_back(toml_double(e));
+          },
+          [m](Config& c, const std::string& s) { c.*m = parse_list<double>(s, parse_double); },
+          [m](const Config& c) {
+            std::string out = "[";
+            for (std::size_t i = 0; i < (c.*m).size(); ++i)
+              out += (i ? ", " : "") + format_double((c.*m)[i]);
+            return out + "]";
+          }};
+}
+Parameter ints_param(std::string key, std::string flag, std::string doc, std::vector<int> Config::*m) {
+  return {std::move(key), std::move(flag), "list of int", std::move(doc),
+          [m](Config& c, const toml::node& n) {
+            const auto* a = n.as_array();
+            if (!a) throw std::invalid_argument("expected an array of integers");
+            (c.*m).clear();
+            for (const auto& e : *a) (c.*m).push_back(to_int(toml_int(e)));
+          },
+          [m](Config& c, const std::string& s) { c.*m = parse_list<int>(s, parse_int); },
+          [m](const Config& c) {
+            std::string out = "[";
+            for (std::size_t i = 0; i < (c.*m).size(); ++i)
+              out += (i ? ", " : "") + std::to_string((c.*m)[i]);
+            return out + "]";
+          }};
+}
+
+std::vector<Parameter> build_parameters() {
+  return {
+      string_param("season.name", "season-name",
+                   "Name of the rice season this run covers (e.g. 2026-spring); stored in the result.",
+                   &Config::season_name),
+      string_param("season.start", "season-start",
+                   "First day of the season, ISO date. Lào Cai: spring crop Feb–Jun, main crop Jun–Oct.",
+                   &Config::season_start, "date"),
+      string_param("season.end", "season-end",
+                   "Last day of the season (inclusive), ISO date. A result is provisional until it has passed.",
+                   &Config::season_end, "date"),
+      int_param("season.lookback_days", "season-lookback-days",
+                "Days before season.start whose scenes are still used (crop features); older ones are skipped.",
+                &Config::season_lookback_days),
+      string_param("grid.crs", "grid-crs",
+                   "CRS of the analysis grid (any definition GDAL accepts). Lào Cai lies in UTM zone 48N.",
+                   &Config::grid_crs),
+      double_param("grid.resolution", "grid-resolution",
+                   "Pixel size of the analysis grid in CRS units (m); 10 m matches Sentinel-2's finest bands.",
+                   &Config::grid_resolution),
+      doubles_param("grid.extent", "grid-extent",
+                    "xmin, ymin, xmax, ymax in grid CRS; empty = the communes' bounds snapped outward to the resolution.",
+                    &Config::grid_extent),
+      int_param("grid.block_size", "block-size",
+                "Side of a processing block in pixels; a block with its whole time stack is the unit of work.",
+                &Config::block_size),
+      string_param("inputs.items", "items",
+                   "STAC ItemCollection (items.json) listing the season's Sentinel-1 and Sentinel-2 scenes.",
+                   &Config::items, "path"),
+      string_param("inputs.communes", "communes",
+                   "Commune polygons (any OGR vector) with code and name fields.", &Config::communes, "path"),
+      string_param("inputs.claims", "claims",
+                   "AWD adoption claims, one polygon per field with claim_id and practice (optional).",
+                   &Config::claims, "path"),
+      string_param("inputs.model", "model", "Crop classifier model file written by `paddymrv train` (optional).",
+                   &Config::model, "path"),
+      string_param("communes.code_field", "commune-code-field", "Attribute holding the commune code.",
+                   &Config::commune_code_field),
+      string_param("communes.name_field", "commune-name-field", "Attribute holding the commune name (UTF-8).",
+                   &Config::commune_name_field),
+      string_param("sentinel1.resampling", "s1-resampling",
+                   "nearest | bilinear. Nearest keeps each pixel's gamma speckle statistics and never mixes a "
+                   "flooded field with its neighbour across a bund.",
+                   &Config::s1_resampling),
+      ints_param("sentinel2.usable_scl", "s2-usable-scl",
+                 "SCL classes that count as a clear view (ESA L2A: 4 vegetation, 5 bare, 6 water, 7 unclassified).",
+                 &Config::s2_usable_scl),
+      int_param("engine.threads", "threads", "Worker threads; 0 = all cores. Results do not depend on it.",
+                &Config::threads),
+      int_param("engine.blocks_in_flight", "blocks-in-flight",
+                "Blocks processed at once (bounds memory); 0 = 2 × threads.", &Config::blocks_in_flight),
+      int_param("engine.gdal_cache_mb", "gdal-cache-mb", "GDAL block cache in MiB (counts in the memory budget).",
+                &Config::gdal_cache_mb),
+      string_param("output.path", "out", "Result HDF5 file; written to a temporary name and renamed into place.",
+                   &Config::out, "path"),
+      int_param("output.map_chunk", "", "HDF5 chunk side of the maps in pixels.", &Config::map_chunk),
+      int_param("output.compression_level", "", "Deflate level 0–9 of the maps.", &Config::compression_level),
+  };
+}
+
+void read_classes(Config& c, const toml::node& n) {
+  const auto* arr = n.as_array();
+  if (!arr) throw std::invalid_argument("expected an array of tables [[classes]]");
+  c.classes.clear();
+  for (const auto& e : *arr) {
+    const auto* t = e.as_table();
+    if (!t || !(*t)["code"] || !(*t)["name"]) {
+      throw std::invalid_argument("each [[classes]] entry needs code and name");
+    }
+    c.classes.push_back({to_int(toml_int(*(*t)["code"].node())), toml_string(*(*t)["name"].node())});
+  }
+}
+
+void collect_leaf_keys(const toml::table& t, const std::string& prefix, std::vector<std::string>& out) {
+  for (const auto& [k, v] : t) {
+    const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    if (key == "classes") {
+      out.push_back(key);
+    } else if (const auto* sub = v.as_table()) {
+      collect_leaf_keys(*sub, key, out);
+    } else {
+      out.push_back(key);
+    }
+  }
+}
+
+}  // namespace
+
+const std::vector<Parameter>& parameters() {
+  static const std::vector<Parameter> table = build_parameters();
+  return table;
+}
+
+Config load_config(const std::string& config_path, const std::map<std::string, std::string>& overrides) {
+  Config c;
+  if (!config_path.empty()) {
+    const std::filesystem::path path(config_path);
+    std::ifstream in(path);
+    if (!in) throw ConfigError(config_path + ": cannot open the config file");
+    toml::table tbl;
+    try {
+      tbl = toml::parse(in, config_path);
+    } catch (const toml::parse_error& e) {
+      std::ostringstream os;
+      os << config_path << ":" << e.source().begin.line << ":" << e.source().begin.column
+         << ": invalid TOML: " << e.description();
+      throw ConfigError(os.str());
+    }
+    c.base_dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+
+    std::set<std::string> known{"classes"};
+    for (const auto& p : parameters()) known.insert(p.key);
+    std::vector<std::string> keys;
+    collect_leaf_keys(tbl, "", keys);
+    for (const auto& k : keys) {
+      if (!known.count(k)) throw ConfigError(config_path + ": unknown key '" + k + "'");
+    }
+    for (const auto& p : parameters()) {
+      const auto node = tbl.at_path(p.key);
+      if (!node) continue;
+      try {
+        p.from_toml(c, *node.node());
+      } catch (const std::exception& e) {
+        throw ConfigError(config_path + ": " + p.key + ": " + e.what());
+      }
+    }
+    if (const auto node = tbl["classes"]; node) {
+      try {
+        read_classes(c, *node.node());
+      } catch (const std::exception& e) {
+        throw ConfigError(config_path + ": classes: " + e.what());
+      }
+    }
+  }
+  for (const auto& [flag, value] : overrides) {
+    const Parameter* param = nullptr;
+    for (const auto& p : parameters()) {
+      if (p.flag == flag || p.key == flag) param = &p;
+    }
+    if (!param) throw ConfigError("unknown option --" + flag);
+    try {
+      param->from_text(c, value);
+    } catch (const std::exception& e) {
+      throw ConfigError("--" + flag + " " + value + ": " + e.what());
+    }
+  }
+  validate(c);
+  return c;
+}
+
+void validate(const Config& c) {
+  auto fail = [](const std::string& key, const std::string& why) { throw ConfigError(key + ": " + why); };
+  const auto start = parse_iso_date(c.season_start);
+  const auto end = parse_iso_date(c.season_end);
+  if (!start) fail("season.start", "'" + c.season_start + "' is not an ISO date (YYYY-MM-DD)");
+  if (!end) fail("season.end", "'" + c.season_end + "' is not an ISO date (YYYY-MM-DD)");
+  if (*end < *start) fail("season.end", "is before season.start");
+  if (c.season_name.empty()) fail("season.name", "must not be empty");
+  if (c.season_lookback_days < 0 || c.season_lookback_days > 366) fail("season.lookback_days", "must be 0–366");
+  if (!(c.grid_resolution > 0)) fail("grid.resolution", "must be > 0");
+  if (!c.grid_extent.empty()) {
+    if (c.grid_extent.size() != 4) fail("grid.extent", "needs 4 numbers: xmin, ymin, xmax, ymax");
+    if (!(c.grid_extent[2] > c.grid_extent[0] && c.grid_extent[3] > c.grid_extent[1]))
+      fail("grid.extent", "xmax must exceed xmin and ymax ymin");
+  }
+  if (c.block_size < 16 || c.block_size > 8192) fail("grid.block_size", "must be 16–8192");
+  if (c.s1_resampling != "nearest" && c.s1_resampling != "bilinear")
+    fail("sentinel1.resampling", "must be nearest or bilinear, got '" + c.s1_resampling + "'");
+  for (int s : c.s2_usable_scl)
+    if (s < 0 || s > 11) fail("sentinel2.usable_scl", "SCL classes are 0–11, got " + std::to_string(s));
+  if (c.threads < 0 || c.threads > 1024) fail("engine.threads", "must be 0–1024");
+  if (c.blocks_in_flight < 0 || c.blocks_in_flight > 4096) fail("engine.blocks_in_flight", "must be 0–4096");
+  if (c.gdal_cache_mb < 16) fail("engine.gdal_cache_mb", "must be ≥ 16");
+  if (c.map_chunk < 16 || c.map_chunk > 4096) fail("output.map_chunk", "must be 16–4096");
+  if (c.compression_level < 0 || c.compression_level > 9) fail("output.compression_level", "must be 0–9");
+  if (c.out.empty()) fail("output.path", "must not be empty");
+  std::set<int> codes;
+  for (const auto& k : c.classes) {
+    if (k.code < 1 || k.code > 254) fail("classes", "code " + std::to_string(k.code) + " outside 1–254");
+    if (!codes.insert(k.code).second) fail("classes", "code " + std::to_string(k.code) + " declared twice");
+  }
+  // The fixed codes must keep their meaning so results stay comparable.
+  for (const auto& d : Config::default_classes()) {
+    bool found = false;
+    for (const auto& k : c.classes) found = found || (k.code == d.code && k.name == d.name);
+    if (!found) fail("classes", "the fixed code " + std::to_string(d.code) + " must stay '" + d.name + "'");
+  }
+}
+
+std::string to_toml(const Config& c) {
+  std::ostringstream os;
+  os << "# paddymrv effective configuration (every parameter with its value)\n";
+  std::string section;
+  for (const auto& p : parameters()) {
+    const auto dot = p.key.find('.');
+    const std::string sec = p.key.substr(0, dot);
+    if (sec != section) {
+      os << "\n[" << sec << "]\n";
+      section = sec;
+    }
+    os << "# " << p.doc << "\n" << p.key.substr(dot + 1) << " = " << p.to_toml(c) << "\n";
+  }
+  os << "\n# Crop class table; codes 1–12 are fixed (DESIGN §3), more may be added.\n";
+  for (const auto& k : c.classes) {
+    os << "[[classes]]\ncode = " << k.code << "\nname = " << quote(k.name) << "\n";
+  }
+  return os.str();
+}
+
+}  // namespace paddymrv

@@ -1,0 +1,31 @@
+#pragma once
+// Provenance of a run's inputs: content hashes of every asset and the
+// pre-flight check that decides, before any block is processed, which scenes
+// are used and which are quarantined (and why). A verifier follows a number
+// back to the exact bytes it came from through these hashes.
+#include <string>
+#include <vector>
+
+#include "pipeline/analysis_grid.hpp"
+#include "pipeline/stac_catalog.hpp"
+
+namespace paddymrv {
+
+// SHA-256 of a file's bytes, lower-case hex. Reads through GDAL's VSI layer
+// so /vsi… paths hash too. Throws InputError naming the file.
+std::string sha256_file(const std::string& path);
+
+// SHA-256 of a string (used to combine asset hashes into a scene hash).
+std::string sha256_text(const std::string& text);
+
+// Opens every asset of every used scene that the run needs, checks it
+// (readable, georeferenced, plausible data type, overlapping the grid) and
+// hashes it. A scene failing any check is quarantined with a reason naming
+// the file; a scene that does not touch the grid is skipped. Runs over
+// `threads` threads; the outcome does not depend on the count.
+void inspect_scenes(Catalog& catalog, const AnalysisGrid& grid, int threads);
+
+// Asset keys a run reads from each sensor.
+const std::vector<std::string>& required_assets(Sensor sensor);
+
+}  // namespace paddymrv

@@ -1,0 +1,83 @@
+#include "pipeline/result_report.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "pipeline/commune_table.hpp"
+#include "pipeline/result_reader.hpp"
+
+namespace paddymrv {
+
+namespace {
+
+std::string fixed(double v, int decimals) {
+  if (std::isnan(v)) return "n/a";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+struct CommuneColumns {
+  std::vector<std::string> code, name;
+  std::vector<double> area, rice, awd, s1_mean, s2_mean;
+};
+
+CommuneColumns read_columns(const ResultReader& r) {
+  CommuneColumns c;
+  c.code = r.read_strings("/communes/code");
+  c.name = r.read_strings("/communes/name");
+  c.area = r.read<double>("/communes/area_ha");
+  c.rice = r.read<double>("/communes/rice_area_ha");
+  c.awd = r.read<double>("/communes/awd_area_ha");
+  c.s1_mean = r.read<double>("/qa/communes/s1_observation_mean");
+  c.s2_mean = r.read<double>("/qa/communes/s2_clear_mean");
+  return c;
+}
+
+}  // namespace
+
+std::string format_result_report(const std::filesystem::path& result, ReportFormat format) {
+  const ResultReader r(result);
+  const CommuneColumns c = read_columns(r);
+  const std::size_t n = c.code.size();
+
+  if (format == ReportFormat::json) {
+    nlohmann::json doc;
+    for (const char* a : {"format", "format_version", "software_version", "created_utc", "season_name",
+                          "season_start", "season_end"}) {
+      doc[a] = r.attribute_string("/", a);
+    }
+    auto num = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
+    for (std::size_t i = 0; i < n; ++i) {
+      doc["communes"].push_back({{"code", c.code[i]},
+                                 {"name", c.name[i]},
+                                 {"area_ha", num(c.area[i])},
+                                 {"rice_area_ha", num(c.rice[i])},
+                                 {"awd_area_ha", num(c.awd[i])},
+                                 {"s1_observation_mean", num(c.s1_mean[i])},
+                                 {"s2_clear_mean", num(c.s2_mean[i])}});
+    }
+    return doc.dump(2) + "\n";
+  }
+
+  TextTable t;
+  t.header = {"code", "commune", "area_ha", "rice_ha", "awd_ha", "s1_dates/px", "s2_clear/px"};
+  t.right_align = {false, false, true, true, true, true, true};
+  double total_area = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    total_area += c.area[i];
+    t.rows.push_back({c.code[i], c.name[i], fixed(c.area[i], 2), fixed(c.rice[i], 2), fixed(c.awd[i], 2),
+                      fixed(c.s1_mean[i], 1), fixed(c.s2_mean[i], 1)});
+  }
+  if (format == ReportFormat::csv) return t.to_csv();
+  t.footer = {"", "total (" + std::to_string(n) + " communes)", fixed(total_area, 2), "", "", "", ""};
+  std::string out = "season " + r.attribute_string("/", "season_name") + " (" + r.attribute_string("/", "season_start") +
+                    " – " + r.attribute_string("/", "season_end") + ")" +
+                    (r.attribute_int64("/", "provisional") ? ", provisional" : "") + "\n";
+  out += t.to_text();
+  out += "n/a: not computed by this version (rice mask: issue #4, water regime: issue #3)\n";
+  return out;
+}
+
+}  // namespace paddymrv
