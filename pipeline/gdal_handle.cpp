@@ -1,6 +1,7 @@
 #include "pipeline/gdal_handle.hpp"
 
 #include <cpl_conv.h>
+#include <spdlog/spdlog.h>
 
 #include <mutex>
 
@@ -17,6 +18,11 @@ void gdal_init(int cache_mb) {
   static std::once_flag once;
   std::call_once(once, [] {
     GDALAllRegister();
+    // GDAL's messages go to our log (debug level): errors that matter are
+    // raised as exceptions naming the file, with CPLGetLastErrorMsg() text.
+    CPLSetErrorHandler([](CPLErr cls, CPLErrorNum, const char* msg) {
+      if (cls >= CE_Warning) spdlog::debug("GDAL: {}", msg ? msg : "");
+    });
     // Scenes are local files: never let a catalogue make GDAL list folders
     // or reach the network behind our back.
     CPLSetConfigOption("GDAL_DISABLE_READDIR_ON_OPEN", "EMPTY_DIR");

@@ -64,6 +64,15 @@ using Attribute = Handle<&H5Aclose>;
 using PropList = Handle<&H5Pclose>;
 using Object = Handle<&H5Oclose>;  // anything opened with H5Oopen
 
+namespace detail {
+// Turns off HDF5's atexit clean-up before the library initialises. In 1.10.8
+// that clean-up crashes (SIGSEGV in H5F__close_cb) on a file whose close
+// failed, e.g. on a full disk, which would turn our exit code 70 into a
+// segfault. We never need it: every file is closed explicitly, and a file
+// whose close failed is an abandoned temporary that is deleted anyway.
+inline const bool library_atexit_disabled = [] { return H5dont_atexit() >= 0; }();
+}  // namespace detail
+
 // Stops HDF5 from printing its error stack to stderr on every failed call:
 // the messages end up in our exceptions instead (take_error_stack). Cheap
 // and idempotent; called by every entry point before it touches a file,

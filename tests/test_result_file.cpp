@@ -129,10 +129,6 @@ std::vector<MapWindow> shuffled_windows(MapWindow* unwritten) {
   return windows;
 }
 
-bool inside(const MapWindow& w, int x, int y) {
-  return x >= w.x0 && x < w.x0 + w.width && y >= w.y0 && y < w.y0 + w.height;
-}
-
 // Writes a map whose pixel (x, y) is value(x, y) window by window and returns
 // the full expected content.
 template <class T, class F>
