@@ -87,7 +87,12 @@ ResultReader::ResultReader(const std::filesystem::path& path) : path_(path) {
     const std::string detail = is_hdf5 < 0 ? h5::take_error_stack() : std::string();
     throw InputError(name + ": not an HDF5 file" + (detail.empty() ? "" : ": " + detail));
   }
-  file_ = h5::File(h5::check<InputError>(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
+  h5::PropList fapl(
+      h5::check<InputError>(H5Pcreate(H5P_FILE_ACCESS), path_, "", "create properties"));
+  // Verifiers read results from shares where locking may be unavailable; a
+  // committed result is never modified in place, so a failed lock is harmless.
+  h5::check<InputError>(H5Pset_file_locking(fapl.get(), 1, 1), path_, "", "set file locking");
+  file_ = h5::File(h5::check<InputError>(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, fapl.get()),
                                          path_, "", "open HDF5 file"));
 }
 

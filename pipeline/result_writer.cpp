@@ -75,6 +75,9 @@ ResultWriter::ResultWriter(std::filesystem::path final_path, int height, int wid
   // silently keeping the file open (and unflushed) behind our back.
   h5::check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_SEMI), final_path_, "",
             "set file close degree");
+  // Lock, but do not fail on file systems where locking is disabled (some NFS
+  // mounts): the temporary name already keeps other processes away.
+  h5::check(H5Pset_file_locking(fapl.get(), 1, 1), final_path_, "", "set file locking");
   file_ = h5::File(h5::check(H5Fcreate(tmp_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()),
                              final_path_, "", "create temporary file " + tmp_path_.string()));
 }

@@ -58,7 +58,7 @@ class ResultWriter {
   }
 
   // Small arrays (tables per commune, claim evidence), stored contiguously.
-  // values.size() must equal the product of dims.
+  // dims has rank >= 1 and values.size() equals the product of dims.
   template <h5::Number T>
   void write_array(const std::string& path, const std::vector<hsize_t>& dims,
                    const std::vector<T>& values) {

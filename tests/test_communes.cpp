@@ -10,11 +10,12 @@
 #include "pipeline/commune_layer.hpp"
 #include "pipeline/errors.hpp"
 #include "pipeline/gdal_handle.hpp"
+#include "tests/test_support.hpp"
 
 using namespace paddymrv;
 
 namespace {
-const std::string kGadm = std::string(PADDYMRV_SHARED_DATA) + "/laocai-communes-gadm41.geojson";
+const std::string kGadm = test::shared_data("laocai-communes-gadm41.geojson");
 
 OGRSpatialReference utm48() {
   gdal_init();
@@ -32,6 +33,7 @@ std::string wkt(const OGRSpatialReference& s) {
 }  // namespace
 
 TEST(CommuneLayer, RealGadmCommunesRasteriseToTheirAreas) {
+  REQUIRE_SHARED_DATA();
   const auto srs = utm48();
   const CommuneLayer layer(kGadm, "GID_3", "NAME_3", srs);
   ASSERT_EQ(layer.size(), 344u);
@@ -82,6 +84,7 @@ TEST(CommuneLayer, RealGadmCommunesRasteriseToTheirAreas) {
 }
 
 TEST(CommuneLayer, MissingFieldIsReportedWithTheFieldsPresent) {
+  REQUIRE_SHARED_DATA();
   const auto srs = utm48();
   try {
     CommuneLayer(kGadm, "commune_code", "commune_name", srs);

@@ -9,6 +9,7 @@
 #include "pipeline/errors.hpp"
 #include "pipeline/gdal_handle.hpp"
 #include "pipeline/window_reader.hpp"
+#include "tests/test_support.hpp"
 
 using namespace paddymrv;
 
@@ -178,7 +179,8 @@ TEST(WindowReader, ReprojectsFromAnotherUtmZone) {
 TEST(WindowReader, RealSentinel1SceneNodataBecomesNaN) {
   // Real S1A GRD over the Camargue (EPSG:32631, 20 m, nodata −99), read onto
   // a 10 m grid in its own zone: aligned when the lattice matches, warped else.
-  const std::string path = std::string(PADDYMRV_SHARED_DATA) + "/s1a-20150309-vv-db-camargue.tif";
+  REQUIRE_SHARED_DATA();
+  const std::string path = test::shared_data("s1a-20150309-vv-db-camargue.tif");
   gdal_init();
   auto ds = open_raster(path);
   double gt[6];

@@ -1,0 +1,305 @@
+// End to end: simulate the demo season, run the pipeline, compare the HDF5
+// result with the simulator's truth; then the error paths of a run.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "pipeline/errors.hpp"
+#include "pipeline/gdal_handle.hpp"
+#include "pipeline/parameters.hpp"
+#include "pipeline/result_reader.hpp"
+#include "pipeline/run_job.hpp"
+#include "pipeline/simulator.hpp"
+#include "tests/test_support.hpp"
+
+namespace fs = std::filesystem;
+using namespace paddymrv;
+
+namespace {
+
+// The demo season, simulated once for the whole suite.
+const fs::path& demo_dir() {
+  static const fs::path dir = [] {
+    const auto d = test::fresh_dir("integration_demo");
+    sim::simulate(sim::preset("demo"), d);
+    return d;
+  }();
+  return dir;
+}
+
+Config demo_config(const fs::path& out, std::map<std::string, std::string> overrides = {}) {
+  overrides["out"] = out.string();
+  return load_config((demo_dir() / "paddymrv.toml").string(), overrides);
+}
+
+template <class T>
+std::vector<T> read_tif(const fs::path& p, int& w, int& h, std::array<double, 6>* gt = nullptr) {
+  auto ds = open_raster(p.string());
+  w = ds->GetRasterXSize();
+  h = ds->GetRasterYSize();
+  if (gt) ds->GetGeoTransform(gt->data());
+  std::vector<T> v(static_cast<std::size_t>(w) * h);
+  const GDALDataType t = std::is_same_v<T, std::int32_t> ? GDT_Int32 : GDT_UInt16;
+  EXPECT_EQ(ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, w, h, v.data(), w, h, t, 0, 0, nullptr), CE_None);
+  return v;
+}
+
+std::vector<std::map<std::string, std::string>> read_csv(const fs::path& p) {
+  std::ifstream in(p);
+  std::string line;
+  std::vector<std::string> header;
+  std::vector<std::map<std::string, std::string>> rows;
+  auto split = [](const std::string& s) {
+    std::vector<std::string> out;
+    std::string cell;
+    bool quoted = false;
+    for (char c : s) {
+      if (c == '"') quoted = !quoted;
+      else if (c == ',' && !quoted) out.push_back(cell), cell.clear();
+      else cell += c;
+    }
+    out.push_back(cell);
+    return out;
+  };
+  std::getline(in, line);
+  header = split(line);
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    const auto cells = split(line);
+    std::map<std::string, std::string> row;
+    for (std::size_t i = 0; i < header.size() && i < cells.size(); ++i) row[header[i]] = cells[i];
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST(Integration, DemoResultMatchesTheTruth) {
+  const auto out = test::fresh_dir("integration_run") / "result.h5";
+  const RunSummary s = run_job(demo_config(out));
+  EXPECT_EQ(s.scenes_quarantined, 0u);
+  EXPECT_EQ(s.exit_code, kExitOk);
+  ASSERT_TRUE(fs::exists(out));
+  const ResultReader r(out);
+
+  // Root attributes of DESIGN §4.
+  EXPECT_EQ(r.attribute_string("/", "format"), "paddymrv");
+  for (const char* a : {"format_version", "software_version", "created_utc", "season_name", "season_start",
+                        "season_end", "config_toml", "crs_wkt"}) {
+    EXPECT_FALSE(r.attribute_string("/", a).empty()) << a;
+  }
+  EXPECT_EQ(r.attribute_doubles("/", "geotransform").size(), 6u);
+  // The stored config is the effective one and loads back.
+  EXPECT_NE(r.attribute_string("/", "config_toml").find("[season]"), std::string::npos);
+
+  // Grid = truth grid.
+  int tw = 0, th = 0;
+  std::array<double, 6> tgt{};
+  const auto truth_s1 = read_tif<std::uint16_t>(demo_dir() / "truth/s1_observation_count.tif", tw, th, &tgt);
+  ASSERT_EQ(r.dims("/maps/commune_index"), (std::vector<hsize_t>{hsize_t(th), hsize_t(tw)}));
+  const auto gt = r.attribute_doubles("/", "geotransform");
+  for (int i = 0; i < 6; ++i) EXPECT_NEAR(gt[i], tgt[i], 1e-6) << i;
+
+  // Observation counts: exact, pixel by pixel.
+  const auto s1 = r.read<std::uint16_t>("/qa/s1_observation_count");
+  const auto s2 = r.read<std::uint16_t>("/qa/s2_clear_count");
+  const auto truth_s2 = read_tif<std::uint16_t>(demo_dir() / "truth/s2_clear_count.tif", tw, th);
+  ASSERT_EQ(s1.size(), truth_s1.size());
+  std::size_t s1_diff = 0, s2_diff = 0;
+  for (std::size_t i = 0; i < s1.size(); ++i) s1_diff += s1[i] != truth_s1[i], s2_diff += s2[i] != truth_s2[i];
+  EXPECT_EQ(s1_diff, 0u);
+  EXPECT_EQ(s2_diff, 0u);
+  // The demo must exercise partial coverage and clouds, or "exact" proves little.
+  EXPECT_NE(*std::min_element(truth_s1.begin(), truth_s1.end()), *std::max_element(truth_s1.begin(), truth_s1.end()));
+  EXPECT_NE(*std::min_element(truth_s2.begin(), truth_s2.end()), *std::max_element(truth_s2.begin(), truth_s2.end()));
+
+  // Commune index agrees with the truth except where a boundary passes within
+  // rounding of a pixel centre.
+  const auto idx = r.read<std::int32_t>("/maps/commune_index");
+  const auto truth_idx = read_tif<std::int32_t>(demo_dir() / "truth/commune_index.tif", tw, th);
+  std::size_t agree = 0;
+  for (std::size_t i = 0; i < idx.size(); ++i) agree += idx[i] == truth_idx[i];
+  EXPECT_GE(static_cast<double>(agree) / static_cast<double>(idx.size()), 0.999);
+
+  // Commune areas within 0.5 % of the true polygon areas, names intact.
+  const auto truth = read_csv(demo_dir() / "truth/communes.csv");
+  const auto codes = r.read_strings("/communes/code");
+  const auto names = r.read_strings("/communes/name");
+  const auto area = r.read<double>("/communes/area_ha");
+  ASSERT_EQ(codes.size(), truth.size());
+  for (std::size_t i = 0; i < truth.size(); ++i) {
+    EXPECT_EQ(codes[i], truth[i].at("commune_code"));
+    EXPECT_EQ(names[i], truth[i].at("commune_name"));
+    const double t = std::stod(truth[i].at("area_ha"));
+    EXPECT_NEAR(area[i] / t, 1.0, 0.005) << names[i];
+  }
+
+  // Every DESIGN §4 commune dataset exists with its shape.
+  const hsize_t n = codes.size();
+  EXPECT_EQ(r.dims("/communes/crop_area_ha")[0], n);
+  EXPECT_EQ(r.dims("/communes/water_regime_area_ha"), (std::vector<hsize_t>{n, 4}));
+  EXPECT_EQ(r.dims("/communes/ch4_reduction_ci95_t"), (std::vector<hsize_t>{n, 2}));
+  for (const char* p : {"/communes/rice_area_ha", "/communes/awd_area_ha", "/communes/ch4_baseline_t",
+                        "/communes/ch4_project_t", "/communes/ch4_reduction_t", "/communes/co2e_reduction_t"}) {
+    EXPECT_EQ(r.dims(p), (std::vector<hsize_t>{n})) << p;
+  }
+  EXPECT_DOUBLE_EQ(r.attribute_double("/communes/co2e_reduction_t", "gwp100"), 28.0);
+  for (const char* m : {"/maps/crop_class", "/maps/water_regime", "/maps/drainage_events", "/maps/commune_index"}) {
+    EXPECT_EQ(r.dims(m), (std::vector<hsize_t>{hsize_t(th), hsize_t(tw)})) << m;
+    EXPECT_FALSE(r.attribute_string(m, "crs_wkt").empty()) << m;
+  }
+
+  // Provenance: every item of the catalogue, with hashes and status.
+  std::vector<std::string> cols;
+  const auto scenes = r.read_string_table("/provenance/scenes", &cols);
+  std::ifstream items(demo_dir() / "items.json");
+  const auto doc = nlohmann::json::parse(items);
+  EXPECT_EQ(scenes.size(), doc["features"].size());
+  const auto col = [&](const std::string& c) {
+    return static_cast<std::size_t>(std::find(cols.begin(), cols.end(), c) - cols.begin());
+  };
+  for (const char* c : {"id", "platform", "datetime", "href", "sha256", "status", "reason"}) {
+    ASSERT_LT(col(c), cols.size()) << c;
+  }
+  for (const auto& row : scenes) {
+    EXPECT_EQ(row[col("status")], "used");
+    EXPECT_EQ(row[col("sha256")].size(), 64u);
+  }
+}
+
+TEST(Integration, ResultDoesNotDependOnThreadsOrBlockSize) {
+  const auto dir = test::fresh_dir("integration_threads");
+  run_job(demo_config(dir / "one.h5", {{"threads", "1"}, {"block-size", "512"}}));
+  run_job(demo_config(dir / "two.h5", {{"threads", "2"}, {"block-size", "96"}, {"blocks-in-flight", "3"}}));
+  const ResultReader a(dir / "one.h5"), b(dir / "two.h5");
+  for (const char* m : {"/maps/commune_index", "/qa/s1_observation_count", "/qa/s2_clear_count",
+                        "/qa/s1_max_gap_days"}) {
+    EXPECT_EQ(a.read<std::int32_t>(m), b.read<std::int32_t>(m)) << m;
+  }
+  for (const char* t : {"/communes/area_ha", "/qa/communes/s1_observation_mean", "/qa/communes/s2_clear_mean"}) {
+    EXPECT_EQ(a.read<double>(t), b.read<double>(t)) << t;
+  }
+}
+
+TEST(Integration, BrokenSceneIsQuarantinedAndTheRunGoesOn) {
+  const auto dir = test::fresh_dir("integration_broken");
+  // A copy of the demo catalogue whose first Sentinel-1 item points at a
+  // truncated file and whose second at a missing one.
+  std::ifstream in(demo_dir() / "items.json");
+  auto doc = nlohmann::json::parse(in);
+  std::vector<std::string> broken;
+  for (auto& item : doc["features"]) {
+    for (auto& [key, asset] : item["assets"].items()) {
+      asset["href"] = (demo_dir() / asset["href"].get<std::string>()).string();
+    }
+    if (item["properties"]["constellation"] == "sentinel-1" && broken.size() < 2) {
+      const auto vv = dir / ("broken_" + std::to_string(broken.size()) + "_vv.tif");
+      if (broken.empty()) {
+        std::ifstream src(item["assets"]["vv"]["href"].get<std::string>(), std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(src)), {});
+        std::ofstream(vv, std::ios::binary) << bytes.substr(0, bytes.size() / 3);
+      }
+      item["assets"]["vv"]["href"] = vv.string();
+      broken.push_back(item["id"].get<std::string>());
+    }
+  }
+  std::ofstream(dir / "items.json") << doc.dump();
+  const RunSummary s = run_job(demo_config(dir / "r.h5", {{"items", (dir / "items.json").string()}}));
+  EXPECT_EQ(s.scenes_quarantined, 2u);
+  EXPECT_EQ(s.exit_code, kExitOkWithQuarantine);
+  const ResultReader r(dir / "r.h5");
+  std::vector<std::string> cols;
+  const auto rows = r.read_string_table("/provenance/scenes", &cols);
+  std::size_t quarantined = 0;
+  for (const auto& row : rows) {
+    if (row[6] != "quarantined") continue;
+    ++quarantined;
+    EXPECT_NE(std::find(broken.begin(), broken.end(), row[0]), broken.end());
+    EXPECT_NE(row[7].find("broken_"), std::string::npos) << row[7];  // the reason names the file
+  }
+  EXPECT_EQ(quarantined, 2u);
+  // Counts drop by exactly the dropped dates where the truth saw them.
+  const auto s1 = r.read<std::uint16_t>("/qa/s1_observation_count");
+  EXPECT_GT(*std::max_element(s1.begin(), s1.end()), 0);
+}
+
+TEST(Integration, ConfigAndInputErrorsStopBeforeAnyOutput) {
+  const auto dir = test::fresh_dir("integration_errors");
+  const auto out = dir / "r.h5";
+  EXPECT_THROW(run_job(demo_config(out, {{"grid-crs", "EPSG:999999"}})), ConfigError);
+  EXPECT_THROW(run_job(demo_config(out, {{"grid-crs", "EPSG:4326"}})), ConfigError);  // degrees, not metres
+  EXPECT_THROW(run_job(demo_config(out, {{"commune-code-field", "GID_3"}})), InputError);
+  std::ofstream(dir / "bad.json") << "{ \"type\": \"FeatureCollection\", \"features\": [";
+  try {
+    run_job(demo_config(out, {{"items", (dir / "bad.json").string()}}));
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.json"), std::string::npos);
+  }
+  EXPECT_FALSE(fs::exists(out));
+  for (const auto& f : fs::directory_iterator(dir)) EXPECT_EQ(f.path().string().find(".tmp-"), std::string::npos);
+}
+
+TEST(Integration, CommandLineExitCodesAndDryRun) {
+  const auto dir = test::fresh_dir("integration_cli");
+  const std::string bin = PADDYMRV_BINARY;
+  const std::string cfg = (demo_dir() / "paddymrv.toml").string();
+  auto run = [&](const std::string& args) {
+    const int rc = std::system((bin + " " + args + " > " + (dir / "stdout.txt").string() + " 2> " +
+                                (dir / "stderr.txt").string()).c_str());
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  };
+  auto slurp = [&](const char* f) {
+    std::ifstream in(dir / f);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  };
+  EXPECT_EQ(run("run --config " + cfg + " --dry-run --out " + (dir / "r.h5").string()), 0);
+  EXPECT_NE(slurp("stdout.txt").find("would be used"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir / "r.h5"));
+  EXPECT_EQ(run("run --config " + cfg + " --season-start 2026-13-01"), kExitConfigError);
+  EXPECT_NE(slurp("stderr.txt").find("season.start"), std::string::npos);
+  EXPECT_EQ(run("run --config " + cfg + " --communes " + (dir / "none.geojson").string()), kExitInputError);
+  EXPECT_NE(slurp("stderr.txt").find("none.geojson"), std::string::npos);
+  EXPECT_EQ(run("run --no-such-option"), kExitConfigError);
+  EXPECT_EQ(run("frobnicate"), kExitConfigError);
+  EXPECT_EQ(run("run --config " + cfg + " --out " + (dir / "r.h5").string() + " --log-format json"), 0);
+  EXPECT_NE(slurp("stdout.txt").find("total"), std::string::npos);  // the commune table
+  EXPECT_NE(slurp("stderr.txt").find("{\"time\":"), std::string::npos);
+  EXPECT_EQ(run("report " + (dir / "r.h5").string() + " --json"), 0);
+  const auto j = nlohmann::json::parse(slurp("stdout.txt"));
+  EXPECT_EQ(j["format"], "paddymrv");
+  EXPECT_FALSE(j["communes"].empty());
+  EXPECT_EQ(run("report " + (dir / "missing.h5").string()), kExitInputError);
+}
+
+TEST(Integration, ProvinceConfigRasterisesTheRealCommunes) {
+  REQUIRE_SHARED_DATA();
+  const auto dir = test::fresh_dir("integration_province");
+  std::ofstream(dir / "items.json") << R"({"type":"FeatureCollection","features":[]})";
+  const Config cfg = load_config(std::string(PADDYMRV_SOURCE_DIR) + "/config/laocai.toml",
+                                 {{"communes", test::shared_data("laocai-communes-gadm41.geojson")},
+                                  {"items", (dir / "items.json").string()},
+                                  {"grid-resolution", "250"},
+                                  {"out", (dir / "province.h5").string()}});
+  const RunSummary s = run_job(cfg);
+  ASSERT_EQ(s.communes.size(), 344u);
+  const ResultReader r(dir / "province.h5");
+  const auto area = r.read<double>("/communes/area_ha");
+  double total = 0;
+  for (double a : area) {
+    EXPECT_GT(a, 0);
+    total += a;
+  }
+  // GADM's Lào Cai + Yên Bái communes: about 13,300 km² (old Lào Cai ~6,364
+  // km², old Yên Bái ~6,893 km²; provincial statistics).
+  EXPECT_NEAR(total / 1e2, 13260.0, 400.0);
+  EXPECT_EQ(r.read_strings("/communes/code").size(), 344u);
+  const auto idx = r.read<std::int32_t>("/maps/commune_index");
+  EXPECT_GT(std::count(idx.begin(), idx.end(), -1), 0);  // outside the province
+}
