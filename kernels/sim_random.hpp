@@ -64,18 +64,24 @@ class Rng {
   }
   bool bernoulli(double p) { return unit() < p; }
 
-  // Standard normal, Box–Muller (both values of a pair are used).
+  // Standard normal, Marsaglia polar method (Marsaglia & Bray 1964, SIAM
+  // Review 6(3)): Box–Muller without the trigonometry; both values of a
+  // pair are used.
   double normal() {
     if (has_spare_) {
       has_spare_ = false;
       return spare_;
     }
-    const double u1 = 1.0 - unit();  // (0, 1]: log is finite
-    const double u2 = unit();
-    const double r = std::sqrt(-2.0 * std::log(u1));
-    spare_ = r * std::sin(2.0 * std::numbers::pi * u2);
+    double u, v, s;
+    do {
+      u = 2.0 * unit() - 1.0;
+      v = 2.0 * unit() - 1.0;
+      s = u * u + v * v;
+    } while (s >= 1.0 || s == 0.0);
+    const double f = std::sqrt(-2.0 * std::log(s) / s);
+    spare_ = v * f;
     has_spare_ = true;
-    return r * std::cos(2.0 * std::numbers::pi * u2);
+    return u * f;
   }
 
   // Gamma(shape, scale 1), Marsaglia & Tsang (2000), ACM TOMS 26(3):363–372;

@@ -6,11 +6,26 @@
 #include <tbb/task_arena.h>
 
 #include <memory>
+#include <utility>
 
 #include "kernels/observation_count.hpp"
 #include "pipeline/config.hpp"
+#include "pipeline/errors.hpp"
 
 namespace paddymrv {
+
+void SceneFailures::record(const std::string& id, const std::string& reason) {
+  std::lock_guard lock(mutex_);
+  failures_.emplace(id, reason);
+}
+bool SceneFailures::has(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  return failures_.count(id) > 0;
+}
+std::map<std::string, std::string> SceneFailures::take() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(failures_, {});
+}
 
 namespace {
 int day_number(std::chrono::sys_days d, std::chrono::sys_days origin) { return (d - origin).count(); }
@@ -37,8 +52,14 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
     if (day < 0) continue;  // look-back scenes feed crop features, not in-season counts
     const Asset& a_vv = s->assets.at("vv");
     const Asset& a_vh = s->assets.at("vh");
-    WindowReader(a_vv.path, a_vv.nodata, *in.grid).read(w, s1_resampling, vv);
-    WindowReader(a_vh.path, a_vh.nodata, *in.grid).read(w, s1_resampling, vh);
+    try {
+      WindowReader(a_vv.path, a_vv.nodata, *in.grid).read(w, s1_resampling, vv);
+      WindowReader(a_vh.path, a_vh.nodata, *in.grid).read(w, s1_resampling, vh);
+    } catch (const InputError& e) {
+      if (!in.failures) throw;
+      in.failures->record(s->id, e.what());
+      continue;
+    }
     kernels::add_s1_observations(vv, vh, b.s1_count, usable);
     gaps.add(day, usable);
   }
@@ -49,8 +70,14 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
   for (const Scene* s : in.s2) {
     if (s->day() < in.season_start) continue;
     const Asset& a = s->assets.at("SCL");
-    // SCL is categorical: always nearest.
-    WindowReader(a.path, a.nodata, *in.grid).read(w, Resampling::nearest, scl);
+    try {
+      // SCL is categorical: always nearest.
+      WindowReader(a.path, a.nodata, *in.grid).read(w, Resampling::nearest, scl);
+    } catch (const InputError& e) {
+      if (!in.failures) throw;
+      in.failures->record(s->id, e.what());
+      continue;
+    }
     kernels::add_s2_clear(scl, scl_mask, b.s2_clear);
   }
   b.totals.add_block(b.commune, b.s1_count, b.s2_clear);

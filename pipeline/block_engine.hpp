@@ -7,6 +7,9 @@
 // writing and accumulator merging are deterministic whatever the threads.
 #include <chrono>
 #include <functional>
+#include <map>
+#include <mutex>
+#include <string>
 #include <vector>
 
 #include "kernels/commune_accumulator.hpp"
@@ -30,6 +33,21 @@ struct BlockProducts {
   kernels::CommuneAccumulator totals{0};
 };
 
+// Scenes whose pixels could not be decoded while processing blocks (a
+// truncated or corrupt file whose header was fine). Shared by the parallel
+// stage; the run quarantines them and processes the grid again without them,
+// so that no block used a scene that others lacked.
+class SceneFailures {
+ public:
+  void record(const std::string& scene_id, const std::string& reason);
+  bool has(const std::string& scene_id) const;
+  std::map<std::string, std::string> take();  // id → first reason
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, std::string> failures_;
+};
+
 struct EngineInputs {
   const Config* config = nullptr;
   const AnalysisGrid* grid = nullptr;
@@ -38,6 +56,7 @@ struct EngineInputs {
   std::vector<const Scene*> s2;
   std::chrono::sys_days season_start{};
   std::chrono::sys_days season_end{};
+  SceneFailures* failures = nullptr;  // where decode failures are reported
 };
 
 // The parallel stage: reads every scene's window of the block and runs the

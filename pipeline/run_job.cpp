@@ -52,7 +52,8 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
   OGRSpatialReference grid_srs;
   if (!parse_crs(cfg.grid_crs, grid_srs)) throw ConfigError("grid.crs: unknown CRS '" + cfg.grid_crs + "'");
   if (grid_srs.IsGeographic()) {
-    throw ConfigError("grid.crs: '" + cfg.grid_crs + "' is geographic; use a projected CRS in metres (e.g. EPSG:32648)");
+    throw ConfigError("grid.crs: '" + cfg.grid_crs +
+                      "' is geographic; use a projected CRS in metres (e.g. EPSG:32648)");
   }
   char* wkt_raw = nullptr;
   const char* wkt_opts[] = {"FORMAT=WKT2_2019", nullptr};
@@ -88,140 +89,165 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
       spdlog::info("skipped scene {}: {}", s.id, s.reason);
     }
   }
-  summary.scenes_used = catalog.count(SceneStatus::used);
-  summary.scenes_quarantined = catalog.count(SceneStatus::quarantined);
-  summary.scenes_skipped = catalog.count(SceneStatus::skipped);
-
   EngineInputs in;
   in.config = &cfg;
   in.grid = &grid;
   in.communes = &communes;
-  in.s1 = catalog.used(Sensor::sentinel1);
-  in.s2 = catalog.used(Sensor::sentinel2);
   in.season_start = season_start;
   in.season_end = season_end;
-  summary.s1_used = in.s1.size();
-  summary.s2_used = in.s2.size();
+  auto select_scenes = [&] {
+    in.s1 = catalog.used(Sensor::sentinel1);
+    in.s2 = catalog.used(Sensor::sentinel2);
+    summary.scenes_used = catalog.count(SceneStatus::used);
+    summary.scenes_quarantined = catalog.count(SceneStatus::quarantined);
+    summary.scenes_skipped = catalog.count(SceneStatus::skipped);
+    summary.s1_used = in.s1.size();
+    summary.s2_used = in.s2.size();
+    summary.exit_code = summary.scenes_quarantined > 0 ? kExitOkWithQuarantine : kExitOk;
+  };
+  select_scenes();
   summary.blocks = static_cast<int>(grid.blocks(cfg.block_size).size());
   spdlog::info("{} scenes used ({} Sentinel-1, {} Sentinel-2), {} quarantined, {} skipped; {} blocks",
                summary.scenes_used, summary.s1_used, summary.s2_used, summary.scenes_quarantined,
                summary.scenes_skipped, summary.blocks);
-  summary.exit_code = summary.scenes_quarantined > 0 ? kExitOkWithQuarantine : kExitOk;
   if (opt.dry_run) return summary;
 
   // --- output, written under a temporary name
   const auto out_path = std::filesystem::absolute(cfg.resolve(cfg.out));
   summary.out_path = out_path.string();
-  ResultWriter out(out_path, grid.height, grid.width, cfg.map_chunk, cfg.compression_level);
-  out.create_map<std::uint8_t>("/maps/crop_class", 0, "crop class code (config [[classes]]), 0 = no data");
-  out.create_map<std::uint8_t>("/maps/water_regime", 255,
-                               "0 not rice, 1 continuously flooded, 2 single drainage, 3 multiple drainage, 255 undetermined");
-  out.create_map<std::uint8_t>("/maps/drainage_events", 255, "in-season drainage events, 255 = not determined");
-  out.create_map<std::int32_t>("/maps/commune_index", -1, "row in /communes, -1 outside every commune");
-  out.create_map<std::uint16_t>("/qa/s1_observation_count", 0, "usable Sentinel-1 dates (VV and VH valid) in season");
-  out.create_map<std::uint16_t>("/qa/s2_clear_count", 0, "clear Sentinel-2 dates (SCL in sentinel2.usable_scl) in season");
-  out.create_map<std::uint16_t>("/qa/s1_max_gap_days", 0,
-                                "longest stretch in days without a usable Sentinel-1 date, season bounds included");
-  for (const char* m : {"/maps/crop_class", "/maps/water_regime", "/maps/drainage_events"}) {
-    out.set_attribute(m, "status", "not_computed: the classifier (issue #4) and flood-cycle detector (issue #3) are not built yet");
-  }
+  // A scene whose header was fine may still fail to decode in some block.
+  // Then it is quarantined and the grid processed again without it: every
+  // block of a result uses the same scenes. Each pass drops ≥ 1 scene.
+  for (;;) {
+    SceneFailures failures;
+    in.failures = &failures;
+    ResultWriter out(out_path, grid.height, grid.width, cfg.map_chunk, cfg.compression_level);
+    out.create_map<std::uint8_t>("/maps/crop_class", 0, "crop class code (config [[classes]]), 0 = no data");
+    out.create_map<std::uint8_t>(
+        "/maps/water_regime", 255,
+        "0 not rice, 1 continuously flooded, 2 single drainage, 3 multiple drainage, 255 undetermined");
+    out.create_map<std::uint8_t>("/maps/drainage_events", 255, "in-season drainage events, 255 = not determined");
+    out.create_map<std::int32_t>("/maps/commune_index", -1, "row in /communes, -1 outside every commune");
+    out.create_map<std::uint16_t>("/qa/s1_observation_count", 0, "usable Sentinel-1 dates (VV and VH valid) in season");
+    out.create_map<std::uint16_t>("/qa/s2_clear_count", 0,
+                                  "clear Sentinel-2 dates (SCL in sentinel2.usable_scl) in season");
+    out.create_map<std::uint16_t>("/qa/s1_max_gap_days", 0,
+                                  "longest stretch in days without a usable Sentinel-1 date, season bounds included");
+    for (const char* m : {"/maps/crop_class", "/maps/water_regime", "/maps/drainage_events"}) {
+      out.set_attribute(
+          m, "status", "not_computed: the classifier (issue #4) and flood-cycle detector (issue #3) are not built yet");
+    }
 
-  kernels::CommuneAccumulator totals(communes.size());
-  EngineOptions eo;
-  eo.threads = cfg.threads;
-  eo.blocks_in_flight = cfg.blocks_in_flight;
-  eo.block_size = cfg.block_size;
-  run_block_engine(
-      in, eo,
-      [&](BlockProducts& blk) {
-        const MapWindow w = to_map_window(blk.window);
-        out.write_map_window("/maps/commune_index", w, blk.commune.data());
-        out.write_map_window("/qa/s1_observation_count", w, blk.s1_count.data());
-        out.write_map_window("/qa/s2_clear_count", w, blk.s2_clear.data());
-        out.write_map_window("/qa/s1_max_gap_days", w, blk.s1_max_gap.data());
-        totals.merge(blk.totals);
-      },
-      opt.progress);
+    kernels::CommuneAccumulator totals(communes.size());
+    EngineOptions eo;
+    eo.threads = cfg.threads;
+    eo.blocks_in_flight = cfg.blocks_in_flight;
+    eo.block_size = cfg.block_size;
+    run_block_engine(
+        in, eo,
+        [&](BlockProducts& blk) {
+          const MapWindow w = to_map_window(blk.window);
+          out.write_map_window("/maps/commune_index", w, blk.commune.data());
+          out.write_map_window("/qa/s1_observation_count", w, blk.s1_count.data());
+          out.write_map_window("/qa/s2_clear_count", w, blk.s2_clear.data());
+          out.write_map_window("/qa/s1_max_gap_days", w, blk.s1_max_gap.data());
+          totals.merge(blk.totals);
+        },
+        opt.progress);
+    if (auto failed = failures.take(); !failed.empty()) {
+      for (auto& sc : catalog.scenes) {
+        const auto it = failed.find(sc.id);
+        if (it == failed.end()) continue;
+        sc.status = SceneStatus::quarantined;
+        sc.reason = "decoding failed during processing: " + it->second;
+        spdlog::warn("quarantined scene {}: {}; processing the grid again without it", sc.id, sc.reason);
+        summary.quarantine_reasons.push_back(sc.id + ": " + sc.reason);
+      }
+      select_scenes();
+      continue;  // the abandoned writer deletes its temporary file
+    }
 
-  // --- per-commune table
-  const std::size_t n = communes.size();
-  const hsize_t hn = n;
-  std::vector<double> area(n), s1_mean(n), s2_mean(n), unobserved(n);
-  std::vector<std::int64_t> pixels(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto& t = totals[i];
-    pixels[i] = t.pixels;
-    area[i] = static_cast<double>(t.pixels) * grid.pixel_area_ha();
-    s1_mean[i] = t.pixels ? static_cast<double>(t.s1_observations) / static_cast<double>(t.pixels) : 0;
-    s2_mean[i] = t.pixels ? static_cast<double>(t.s2_clear) / static_cast<double>(t.pixels) : 0;
-    unobserved[i] = static_cast<double>(t.s1_unobserved_pixels) * grid.pixel_area_ha();
-    summary.communes.push_back({communes.codes()[i], communes.names()[i], area[i], s1_mean[i], s2_mean[i]});
-  }
-  out.write_strings("/communes/code", communes.codes());
-  out.write_strings("/communes/name", communes.names());
-  out.write_f64("/communes/area_ha", {hn}, area);
-  out.set_attribute("/communes/area_ha", "description", "commune area on the analysis grid (pixel count × pixel area)");
-  const hsize_t nc = cfg.classes.size();
-  write_not_computed(out, "/communes/crop_area_ha", {hn, nc}, "crop classifier not built yet (issue #4)");
-  std::vector<std::string> labels;
-  for (const auto& k : cfg.classes) labels.push_back(k.name);
-  out.set_attribute("/communes/crop_area_ha", "labels", labels);
-  write_not_computed(out, "/communes/rice_area_ha", {hn}, "crop classifier not built yet (issue #4)");
-  write_not_computed(out, "/communes/water_regime_area_ha", {hn, 4}, "flood-cycle detector not built yet (issue #3)");
-  out.set_attribute("/communes/water_regime_area_ha", "labels", kRegimeLabels);
-  write_not_computed(out, "/communes/awd_area_ha", {hn}, "flood-cycle detector not built yet (issue #3)");
-  for (const char* p : {"/communes/ch4_baseline_t", "/communes/ch4_project_t", "/communes/ch4_reduction_t",
-                        "/communes/co2e_reduction_t"}) {
-    write_not_computed(out, p, {hn}, "IPCC methane not built yet (issue #5)");
-  }
-  out.set_attribute("/communes/co2e_reduction_t", "gwp100", 28.0);
-  write_not_computed(out, "/communes/ch4_reduction_ci95_t", {hn, 2}, "IPCC methane not built yet (issue #5)");
+    // --- per-commune table
+    const std::size_t n = communes.size();
+    const hsize_t hn = n;
+    std::vector<double> area(n), s1_mean(n), s2_mean(n), unobserved(n);
+    std::vector<std::int64_t> pixels(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& t = totals[i];
+      pixels[i] = t.pixels;
+      area[i] = static_cast<double>(t.pixels) * grid.pixel_area_ha();
+      s1_mean[i] = t.pixels ? static_cast<double>(t.s1_observations) / static_cast<double>(t.pixels) : 0;
+      s2_mean[i] = t.pixels ? static_cast<double>(t.s2_clear) / static_cast<double>(t.pixels) : 0;
+      unobserved[i] = static_cast<double>(t.s1_unobserved_pixels) * grid.pixel_area_ha();
+      summary.communes.push_back({communes.codes()[i], communes.names()[i], area[i], s1_mean[i], s2_mean[i]});
+    }
+    out.write_strings("/communes/code", communes.codes());
+    out.write_strings("/communes/name", communes.names());
+    out.write_f64("/communes/area_ha", {hn}, area);
+    out.set_attribute("/communes/area_ha", "description",
+                      "commune area on the analysis grid (pixel count × pixel area)");
+    const hsize_t nc = cfg.classes.size();
+    write_not_computed(out, "/communes/crop_area_ha", {hn, nc}, "crop classifier not built yet (issue #4)");
+    std::vector<std::string> labels;
+    for (const auto& k : cfg.classes) labels.push_back(k.name);
+    out.set_attribute("/communes/crop_area_ha", "labels", labels);
+    write_not_computed(out, "/communes/rice_area_ha", {hn}, "crop classifier not built yet (issue #4)");
+    write_not_computed(out, "/communes/water_regime_area_ha", {hn, 4}, "flood-cycle detector not built yet (issue #3)");
+    out.set_attribute("/communes/water_regime_area_ha", "labels", kRegimeLabels);
+    write_not_computed(out, "/communes/awd_area_ha", {hn}, "flood-cycle detector not built yet (issue #3)");
+    for (const char* p : {"/communes/ch4_baseline_t", "/communes/ch4_project_t", "/communes/ch4_reduction_t",
+                          "/communes/co2e_reduction_t"}) {
+      write_not_computed(out, p, {hn}, "IPCC methane not built yet (issue #5)");
+    }
+    out.set_attribute("/communes/co2e_reduction_t", "gwp100", 28.0);
+    write_not_computed(out, "/communes/ch4_reduction_ci95_t", {hn, 2}, "IPCC methane not built yet (issue #5)");
 
-  out.write_i64("/qa/communes/pixels", {hn}, pixels);
-  out.write_f64("/qa/communes/s1_observation_mean", {hn}, s1_mean);
-  out.write_f64("/qa/communes/s2_clear_mean", {hn}, s2_mean);
-  out.write_f64("/qa/communes/s1_unobserved_area_ha", {hn}, unobserved);
-  std::vector<std::string> s1_dates, s2_dates;
-  for (const Scene* s : in.s1) s1_dates.push_back(s->datetime);
-  for (const Scene* s : in.s2) s2_dates.push_back(s->datetime);
-  out.write_strings("/qa/s1_datetimes", s1_dates);
-  out.write_strings("/qa/s2_datetimes", s2_dates);
+    out.write_i64("/qa/communes/pixels", {hn}, pixels);
+    out.write_f64("/qa/communes/s1_observation_mean", {hn}, s1_mean);
+    out.write_f64("/qa/communes/s2_clear_mean", {hn}, s2_mean);
+    out.write_f64("/qa/communes/s1_unobserved_area_ha", {hn}, unobserved);
+    std::vector<std::string> s1_dates, s2_dates;
+    for (const Scene* s : in.s1) s1_dates.push_back(s->datetime);
+    for (const Scene* s : in.s2) s2_dates.push_back(s->datetime);
+    out.write_strings("/qa/s1_datetimes", s1_dates);
+    out.write_strings("/qa/s2_datetimes", s2_dates);
 
-  // --- provenance: every scene offered, and every asset's hash
-  std::vector<std::vector<std::string>> scene_rows, asset_rows;
-  const std::string items_ref = items_path.string();
-  for (const auto& s : catalog.scenes) {
-    scene_rows.push_back({s.id, sensor_name(s.sensor), s.platform, s.datetime, items_ref + "#" + s.id, s.sha256,
-                          status_name(s.status), s.reason});
-    for (const auto& [key, a] : s.assets) asset_rows.push_back({s.id, key, a.href, a.path, a.sha256});
-  }
-  out.write_string_table("/provenance/scenes",
-                         {"id", "sensor", "platform", "datetime", "href", "sha256", "status", "reason"}, scene_rows);
-  out.write_string_table("/provenance/assets", {"scene_id", "asset", "href", "path", "sha256"}, asset_rows);
-  out.set_attribute("/provenance/scenes", "catalog", items_ref);
-  out.set_attribute("/provenance/scenes", "catalog_sha256", sha256_file(items_ref));
-  out.set_attribute("/provenance/assets", "communes", communes_path);
-  out.set_attribute("/provenance/assets", "communes_sha256", sha256_file(communes_path));
+    // --- provenance: every scene offered, and every asset's hash
+    std::vector<std::vector<std::string>> scene_rows, asset_rows;
+    const std::string items_ref = items_path.string();
+    for (const auto& s : catalog.scenes) {
+      scene_rows.push_back({s.id, sensor_name(s.sensor), s.platform, s.datetime, items_ref + "#" + s.id, s.sha256,
+                            status_name(s.status), s.reason});
+      for (const auto& [key, a] : s.assets) asset_rows.push_back({s.id, key, a.href, a.path, a.sha256});
+    }
+    out.write_string_table("/provenance/scenes",
+                           {"id", "sensor", "platform", "datetime", "href", "sha256", "status", "reason"}, scene_rows);
+    out.write_string_table("/provenance/assets", {"scene_id", "asset", "href", "path", "sha256"}, asset_rows);
+    out.set_attribute("/provenance/scenes", "catalog", items_ref);
+    out.set_attribute("/provenance/scenes", "catalog_sha256", sha256_file(items_ref));
+    out.set_attribute("/provenance/assets", "communes", communes_path);
+    out.set_attribute("/provenance/assets", "communes_sha256", sha256_file(communes_path));
 
-  // --- root attributes (DESIGN §4) and georeferencing of every map
-  out.set_attribute("/", "format", "paddymrv");
-  out.set_attribute("/", "format_version", kFormatVersion);
-  out.set_attribute("/", "software_version", PADDYMRV_VERSION);
-  out.set_attribute("/", "created_utc", utc_now_rfc3339());
-  out.set_attribute("/", "season_name", cfg.season_name);
-  out.set_attribute("/", "season_start", cfg.season_start);
-  out.set_attribute("/", "season_end", cfg.season_end);
-  const bool provisional = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) <= season_end;
-  out.set_attribute("/", "provisional", static_cast<std::int64_t>(provisional));
-  out.set_attribute("/", "config_toml", to_toml(cfg));
-  write_georef(out, "/", grid);
-  for (const char* m : {"/maps/crop_class", "/maps/water_regime", "/maps/drainage_events", "/maps/commune_index",
-                        "/qa/s1_observation_count", "/qa/s2_clear_count", "/qa/s1_max_gap_days"}) {
-    write_georef(out, m, grid);
+    // --- root attributes (DESIGN §4) and georeferencing of every map
+    out.set_attribute("/", "format", "paddymrv");
+    out.set_attribute("/", "format_version", kFormatVersion);
+    out.set_attribute("/", "software_version", PADDYMRV_VERSION);
+    out.set_attribute("/", "created_utc", utc_now_rfc3339());
+    out.set_attribute("/", "season_name", cfg.season_name);
+    out.set_attribute("/", "season_start", cfg.season_start);
+    out.set_attribute("/", "season_end", cfg.season_end);
+    const bool provisional = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) <= season_end;
+    out.set_attribute("/", "provisional", static_cast<std::int64_t>(provisional));
+    out.set_attribute("/", "config_toml", to_toml(cfg));
+    write_georef(out, "/", grid);
+    for (const char* m : {"/maps/crop_class", "/maps/water_regime", "/maps/drainage_events", "/maps/commune_index",
+                          "/qa/s1_observation_count", "/qa/s2_clear_count", "/qa/s1_max_gap_days"}) {
+      write_georef(out, m, grid);
+    }
+    out.commit();
+    spdlog::info("wrote {}", out_path.string());
+    return summary;
   }
-  out.commit();
-  spdlog::info("wrote {}", out_path.string());
-  return summary;
 }
 
 }  // namespace paddymrv

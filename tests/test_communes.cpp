@@ -76,7 +76,9 @@ TEST(CommuneLayer, RealGadmCommunesRasteriseToTheirAreas) {
     total_ref += ref;
     EXPECT_GT(pixels[i], 0) << layer.names()[i];
     // Pixel-centre rasterisation error scales with perimeter/area: loose per commune…
-    if (ref > 2000) EXPECT_NEAR(ha / ref, 1.0, 0.03) << layer.names()[i];
+    if (ref > 2000) {
+      EXPECT_NEAR(ha / ref, 1.0, 0.03) << layer.names()[i];
+    }
   }
   // …and tight for the province.
   EXPECT_NEAR(total_px / total_ref, 1.0, 0.002);

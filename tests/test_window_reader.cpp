@@ -202,10 +202,14 @@ TEST(WindowReader, RealSentinel1SceneNodataBecomesNaN) {
   std::size_t nan = 0, minus99 = 0;
   for (float v : out) nan += std::isnan(v), minus99 += (v == -99.0f);
   EXPECT_EQ(minus99, 0u);
-  if (nodata_in > 0) EXPECT_GT(nan, 0u);
+  if (nodata_in > 0) {
+    EXPECT_GT(nan, 0u);
+  }
   // Valid pixels keep their dB values (no resampling blend under nearest).
   for (float v : out)
-    if (std::isfinite(v)) ASSERT_LT(v, 30.0f);
+    if (std::isfinite(v)) {
+      ASSERT_LT(v, 30.0f);
+    }
 }
 
 TEST(WindowReader, MissingOrBrokenFileNamesTheFile) {

@@ -1,0 +1,32 @@
+#pragma once
+// The ground truth of a simulated season, on the analysis grid (truth/):
+// class, water regime, in-season drainage events, field and commune of every
+// pixel, the observation counts the pipeline's QA layers must reproduce, and
+// per-field, per-commune and per-claim tables.
+#include <cstdint>
+#include <filesystem>
+#include <vector>
+
+#include "pipeline/sim_communes.hpp"
+#include "pipeline/sim_raster_io.hpp"
+#include "pipeline/sim_samples.hpp"
+#include "pipeline/sim_world.hpp"
+
+namespace paddymrv::sim {
+
+RasterGrid analysis_grid(const SimulationParams& params);
+
+struct TruthInput {
+  const SimulationParams* params = nullptr;
+  const SimWorld* world = nullptr;
+  const CommunePartition* communes = nullptr;
+  const std::vector<Claim>* claims = nullptr;
+  const std::vector<std::uint16_t>* s1_count = nullptr;  // analysis grid
+  const std::vector<std::uint16_t>* s2_count = nullptr;
+};
+
+// Writes truth/*.tif and truth/*.csv; returns the number of fields listed
+// (those with at least one pixel in the area).
+int write_truth(const std::filesystem::path& truth_dir, const TruthInput& in);
+
+}  // namespace paddymrv::sim

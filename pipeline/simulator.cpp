@@ -1,0 +1,217 @@
+// simulate(): builds the world, the communes and the acquisition plan, then
+// renders and writes every scene (in parallel, one scene per task: each
+// scene's random streams are its own, so the files do not depend on the
+// thread count), and finally the catalogue, vectors, configs and truth.
+#include "pipeline/simulator.hpp"
+
+#include <spdlog/spdlog.h>
+#include <tbb/parallel_for.h>
+
+#include <chrono>
+#include <fstream>
+#include <mutex>
+#include <system_error>
+
+#include "kernels/observation_count.hpp"
+#include "pipeline/errors.hpp"
+#include "pipeline/gdal_handle.hpp"
+#include "pipeline/sim_communes.hpp"
+#include "pipeline/sim_raster_io.hpp"
+#include "pipeline/sim_samples.hpp"
+#include "pipeline/sim_schedule.hpp"
+#include "pipeline/sim_sentinel1.hpp"
+#include "pipeline/sim_sentinel2.hpp"
+#include "pipeline/sim_stac.hpp"
+#include "pipeline/sim_truth.hpp"
+#include "pipeline/sim_vector_io.hpp"
+#include "pipeline/sim_world.hpp"
+
+namespace paddymrv::sim {
+
+namespace ks = kernels::sim;
+namespace fs = std::filesystem;
+
+namespace {
+
+void write_text(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out || !(out << text)) throw Error(path.string() + ": cannot write");
+}
+
+std::string toml_quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\\\"") : c == '\\' ? std::string("\\\\") : std::string(1, c);
+  return out + "\"";
+}
+
+// Scene files of an earlier run would linger next to the new ones (a date
+// that is now missing): remove our own names only.
+void remove_old_scenes(const fs::path& dir, const std::string& prefix) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (e.is_regular_file() && name.rfind(prefix, 0) == 0 && e.path().extension() == ".tif") fs::remove(e.path(), ec);
+  }
+}
+
+// For each analysis pixel, the index of the scene pixel that contains its
+// centre (nearest neighbour), or −1 outside the scene.
+std::vector<std::ptrdiff_t> nearest_index(const RasterGrid& analysis, const RasterGrid& scene) {
+  std::vector<std::ptrdiff_t> idx(analysis.pixels(), -1);
+  for (int r = 0; r < analysis.height; ++r)
+    for (int c = 0; c < analysis.width; ++c) {
+      const int sc = scene.col_of(analysis.x_center(c)), sr = scene.row_of(analysis.y_center(r));
+      if (scene.contains(sc, sr))
+        idx[static_cast<std::size_t>(r) * static_cast<std::size_t>(analysis.width) + static_cast<std::size_t>(c)] =
+            static_cast<std::ptrdiff_t>(sr) * scene.width + sc;
+    }
+  return idx;
+}
+
+std::string paddymrv_toml(const SimulationParams& p) {
+  return "# Configuration for the simulated season written by `paddymrv simulate`.\n"
+         "# Reference samples for `paddymrv train`: reference.geojson; ground truth: truth/.\n"
+         "[season]\n"
+         "name = " + toml_quote(p.season_name) + "\n"
+         "start = " + toml_quote(p.season_start) + "\n"
+         "end = " + toml_quote(p.season_end) + "\n"
+         "\n[grid]\n"
+         "crs = \"EPSG:32648\"\n"
+         "resolution = 10.0\n"
+         "\n[inputs]\n"
+         "items = \"items.json\"\n"
+         "communes = \"communes.geojson\"\n"
+         "claims = \"claims.geojson\"\n";
+}
+
+OGRGeometryUniquePtr field_polygon(const SimWorld& w, const PixelRect& r) {
+  const double xmin = w.origin_x() + r.x * 10.0, ymax = w.origin_y() - r.y * 10.0;
+  return utm_rectangle(xmin, ymax - r.h * 10.0, xmin + r.w * 10.0, ymax);
+}
+
+void write_vectors(const fs::path& out, const SimulationParams& p, const SimWorld& world,
+                   const CommunePartition& communes, const std::vector<Claim>& claims) {
+  // Densify every 50 m: UTM straight lines bend slightly in lon/lat.
+  constexpr double kSegment = 50.0;
+  std::vector<VectorFeature> features;
+  for (int i = 0; i < communes.size(); ++i)
+    features.push_back({OGRGeometryUniquePtr(communes.polygon(i).clone()), {communes.code(i), communes.name(i)}});
+  write_geojson(out / "communes.geojson", "communes", {{"commune_code", false}, {"commune_name", false}}, features,
+                kSegment);
+
+  features.clear();
+  for (const ReferenceSample& s : choose_reference(world, p))
+    features.push_back({field_polygon(world, s.rect),
+                        {s.cls, std::string(s.validation ? "validation" : "train"), s.field_id,
+                         std::string(ks::class_name(s.cls))}});
+  write_geojson(out / "reference.geojson", "reference",
+                {{"class", true}, {"split", false}, {"field_id", true}, {"class_name", false}}, features, kSegment);
+
+  features.clear();
+  for (const Claim& c : claims)
+    features.push_back({field_polygon(world, world.field(c.field_id).rect), {c.claim_id, c.practice}});
+  write_geojson(out / "claims.geojson", "claims", {{"claim_id", false}, {"practice", false}}, features, kSegment);
+}
+
+}  // namespace
+
+SimulationSummary simulate(const SimulationParams& p, const fs::path& out) {
+  validate_params(p);
+  const auto t0 = std::chrono::steady_clock::now();
+  gdal_init();
+  std::error_code ec;
+  for (const char* sub : {"s1", "s2", "truth"}) {
+    fs::create_directories(out / sub, ec);
+    if (ec) throw Error((out / sub).string() + ": cannot create the folder: " + ec.message());
+  }
+  remove_old_scenes(out / "s1", "S1");
+  remove_old_scenes(out / "s2", "S2");
+
+  const SimWorld world(p);
+  const CommunePartition communes(p);
+  const Schedule schedule = plan_schedule(p);
+  const std::vector<Claim> claims = choose_claims(world, p);
+  spdlog::info("simulate: {}×{} px, {} communes, {} fields incl. the margin, {} Sentinel-1 scenes ({} partial), {} Sentinel-2 scenes",
+               p.width, p.height, communes.size(), world.fields().size(), schedule.s1.size(), schedule.s1_partial,
+               schedule.s2.size());
+
+  const RasterGrid analysis = analysis_grid(p);
+  const RasterGrid g1 = s1_grid(p);
+  const S2Grids g2 = s2_grids(p);
+  const auto s1_index = nearest_index(analysis, g1);
+  const auto s2_index = nearest_index(analysis, g2.g20);
+  std::vector<std::uint16_t> s1_count(analysis.pixels(), 0), s2_count(analysis.pixels(), 0);
+  std::vector<double> cloud_cover(schedule.s2.size(), 0.0);
+  std::mutex count_mutex;
+
+  RasterOptions s1_opts;
+  s1_opts.nodata = kS1Nodata;
+  s1_opts.resampling = "AVERAGE";  // averaging linear power is the physical mean
+  s1_opts.overviews = p.cog_overviews;
+  RasterOptions s2_opts;
+  s2_opts.nodata = 0;
+  s2_opts.resampling = "AVERAGE";
+  s2_opts.overviews = p.cog_overviews;
+  RasterOptions scl_opts = s2_opts;
+  scl_opts.resampling = "NEAREST";  // categories
+
+  const std::size_t n1 = schedule.s1.size(), n_tasks = n1 + schedule.s2.size();
+  tbb::parallel_for(std::size_t{0}, n_tasks, [&](std::size_t t) {
+    std::vector<std::uint8_t> usable(analysis.pixels(), 0);
+    if (t < n1) {
+      const Acquisition& a = schedule.s1[t];
+      const S1Scene s = render_s1(world, g1, a, p);
+      write_raster(out / s1_href(a, "vv"), g1, std::span<const float>(s.vv), s1_opts);
+      write_raster(out / s1_href(a, "vh"), g1, std::span<const float>(s.vh), s1_opts);
+      for (std::size_t k = 0; k < usable.size(); ++k) {
+        const auto i = s1_index[k];
+        usable[k] = i >= 0 && s.vv[static_cast<std::size_t>(i)] != kS1Nodata &&
+                    kernels::s1_usable(s.vv[static_cast<std::size_t>(i)], s.vh[static_cast<std::size_t>(i)]);
+      }
+      std::lock_guard lock(count_mutex);
+      for (std::size_t k = 0; k < usable.size(); ++k) s1_count[k] = static_cast<std::uint16_t>(s1_count[k] + usable[k]);
+    } else {
+      const std::size_t j = t - n1;
+      const Acquisition& a = schedule.s2[j];
+      const S2Scene s = render_s2(world, g2, a, p);
+      for (int b = 0; b < ks::kS2BandCount; ++b)
+        write_raster(out / s2_href(a, ks::esa_band_name(b)), ks::is_10m_band(b) ? g2.g10 : g2.g20,
+                     std::span<const std::uint16_t>(s.bands[static_cast<std::size_t>(b)]), s2_opts);
+      write_raster(out / s2_href(a, "SCL"), g2.g20, std::span<const std::uint8_t>(s.scl), scl_opts);
+      const kernels::SclMask clear = kernels::default_scl_mask();
+      for (std::size_t k = 0; k < usable.size(); ++k)
+        usable[k] = s2_index[k] >= 0 && clear.usable(s.scl[static_cast<std::size_t>(s2_index[k])]);
+      std::lock_guard lock(count_mutex);
+      cloud_cover[j] = s.cloud_cover_percent;
+      for (std::size_t k = 0; k < usable.size(); ++k) s2_count[k] = static_cast<std::uint16_t>(s2_count[k] + usable[k]);
+    }
+  });
+
+  StacInput stac;
+  stac.params = &p;
+  stac.s1 = &schedule.s1;
+  stac.s1_grid = g1;
+  stac.s2 = &schedule.s2;
+  stac.s2_cloud_cover_percent = cloud_cover;
+  stac.s2_grids = g2;
+  write_items_json(out / "items.json", stac);
+  write_vectors(out, p, world, communes, claims);
+
+  TruthInput truth{&p, &world, &communes, &claims, &s1_count, &s2_count};
+  const int n_fields = write_truth(out / "truth", truth);
+  write_text(out / "paddymrv.toml", paddymrv_toml(p));
+  write_text(out / "simulation.toml", params_to_toml(p));
+
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  spdlog::info("simulate: wrote {} in {:.1f} s", out.string(), secs);
+  SimulationSummary sum;
+  sum.width = p.width;
+  sum.height = p.height;
+  sum.n_s1_items = static_cast<int>(schedule.s1.size());
+  sum.n_s2_items = static_cast<int>(schedule.s2.size());
+  sum.n_fields = n_fields;
+  sum.n_communes = communes.size();
+  return sum;
+}
+
+}  // namespace paddymrv::sim
