@@ -13,7 +13,6 @@
 #include <cmath>
 #include <cstdint>
 #include <initializer_list>
-#include <numbers>
 #include <random>
 
 namespace paddymrv::kernels::sim {

@@ -54,18 +54,30 @@ void remove_old_scenes(const fs::path& dir, const std::string& prefix) {
   }
 }
 
-// For each analysis pixel, the index of the scene pixel that contains its
-// centre (nearest neighbour), or −1 outside the scene.
-std::vector<std::ptrdiff_t> nearest_index(const RasterGrid& analysis, const RasterGrid& scene) {
-  std::vector<std::ptrdiff_t> idx(analysis.pixels(), -1);
-  for (int r = 0; r < analysis.height; ++r)
-    for (int c = 0; c < analysis.width; ++c) {
-      const int sc = scene.col_of(analysis.x_center(c)), sr = scene.row_of(analysis.y_center(r));
-      if (scene.contains(sc, sr))
-        idx[static_cast<std::size_t>(r) * static_cast<std::size_t>(analysis.width) + static_cast<std::size_t>(c)] =
-            static_cast<std::ptrdiff_t>(sr) * scene.width + sc;
-    }
-  return idx;
+// Which scene pixel contains each analysis pixel's centre (nearest
+// neighbour): grids are north-up, so columns and rows map separately.
+struct NearestMap {
+  std::vector<int> col, row;  // −1 outside the scene
+  int scene_width = 0;
+  // Scene pixel index of analysis pixel (c, r), −1 outside.
+  std::ptrdiff_t at(int c, int r) const {
+    const int sc = col[static_cast<std::size_t>(c)], sr = row[static_cast<std::size_t>(r)];
+    return sc < 0 || sr < 0 ? -1 : static_cast<std::ptrdiff_t>(sr) * scene_width + sc;
+  }
+};
+
+NearestMap nearest_map(const RasterGrid& analysis, const RasterGrid& scene) {
+  NearestMap m;
+  m.scene_width = scene.width;
+  for (int c = 0; c < analysis.width; ++c) {
+    const int sc = scene.col_of(analysis.x_center(c));
+    m.col.push_back(sc >= 0 && sc < scene.width ? sc : -1);
+  }
+  for (int r = 0; r < analysis.height; ++r) {
+    const int sr = scene.row_of(analysis.y_center(r));
+    m.row.push_back(sr >= 0 && sr < scene.height ? sr : -1);
+  }
+  return m;
 }
 
 std::string paddymrv_toml(const SimulationParams& p) {
@@ -113,6 +125,53 @@ void write_vectors(const fs::path& out, const SimulationParams& p, const SimWorl
   write_geojson(out / "claims.geojson", "claims", {{"claim_id", false}, {"practice", false}}, features, kSegment);
 }
 
+// What every scene task needs: the world, the grids and how to write.
+struct SceneContext {
+  const SimulationParams& params;
+  const SimWorld& world;
+  fs::path out;
+  RasterGrid analysis, s1;
+  S2Grids s2;
+  NearestMap s1_map, s2_map;
+  RasterOptions s1_opts, s2_opts, scl_opts;
+};
+
+// Renders and writes one Sentinel-1 scene; returns, per analysis pixel,
+// whether the scene gives a usable observation there (truth s1_observation_count).
+std::vector<std::uint8_t> write_s1_scene(const SceneContext& cx, const Acquisition& a) {
+  const S1Scene s = render_s1(cx.world, cx.s1, a, cx.params);
+  write_raster(cx.out / s1_href(a, "vv"), cx.s1, std::span<const float>(s.vv), cx.s1_opts);
+  write_raster(cx.out / s1_href(a, "vh"), cx.s1, std::span<const float>(s.vh), cx.s1_opts);
+  std::vector<std::uint8_t> usable(cx.analysis.pixels(), 0);
+  for (int r = 0, k = 0; r < cx.analysis.height; ++r)
+    for (int c = 0; c < cx.analysis.width; ++c, ++k) {
+      const auto i = cx.s1_map.at(c, r);
+      if (i < 0) continue;
+      const float vv = s.vv[static_cast<std::size_t>(i)], vh = s.vh[static_cast<std::size_t>(i)];
+      usable[static_cast<std::size_t>(k)] = vv != kS1Nodata && vh != kS1Nodata && kernels::s1_usable(vv, vh);
+    }
+  return usable;
+}
+
+// Renders and writes one Sentinel-2 scene; returns the clear-view mask on
+// the analysis grid (truth s2_clear_count) and the scene's cloud cover.
+std::vector<std::uint8_t> write_s2_scene(const SceneContext& cx, const Acquisition& a, double& cloud_cover) {
+  const S2Scene s = render_s2(cx.world, cx.s2, a, cx.params);
+  for (int b = 0; b < ks::kS2BandCount; ++b)
+    write_raster(cx.out / s2_href(a, ks::esa_band_name(b)), ks::is_10m_band(b) ? cx.s2.g10 : cx.s2.g20,
+                 std::span<const std::uint16_t>(s.bands[static_cast<std::size_t>(b)]), cx.s2_opts);
+  write_raster(cx.out / s2_href(a, "SCL"), cx.s2.g20, std::span<const std::uint8_t>(s.scl), cx.scl_opts);
+  const kernels::SclMask clear = kernels::default_scl_mask();
+  std::vector<std::uint8_t> usable(cx.analysis.pixels(), 0);
+  for (int r = 0, k = 0; r < cx.analysis.height; ++r)
+    for (int c = 0; c < cx.analysis.width; ++c, ++k) {
+      const auto i = cx.s2_map.at(c, r);
+      usable[static_cast<std::size_t>(k)] = i >= 0 && clear.usable(s.scl[static_cast<std::size_t>(i)]);
+    }
+  cloud_cover = s.cloud_cover_percent;
+  return usable;
+}
+
 }  // namespace
 
 SimulationSummary simulate(const SimulationParams& p, const fs::path& out) {
@@ -131,69 +190,47 @@ SimulationSummary simulate(const SimulationParams& p, const fs::path& out) {
   const CommunePartition communes(p);
   const Schedule schedule = plan_schedule(p);
   const std::vector<Claim> claims = choose_claims(world, p);
-  spdlog::info("simulate: {}×{} px, {} communes, {} fields incl. the margin, {} Sentinel-1 scenes ({} partial), {} Sentinel-2 scenes",
+  spdlog::info("simulate: {}×{} px, {} communes, {} fields incl. the margin, {} Sentinel-1 scenes ({} partial), "
+               "{} Sentinel-2 scenes",
                p.width, p.height, communes.size(), world.fields().size(), schedule.s1.size(), schedule.s1_partial,
                schedule.s2.size());
 
-  const RasterGrid analysis = analysis_grid(p);
-  const RasterGrid g1 = s1_grid(p);
-  const S2Grids g2 = s2_grids(p);
-  const auto s1_index = nearest_index(analysis, g1);
-  const auto s2_index = nearest_index(analysis, g2.g20);
-  std::vector<std::uint16_t> s1_count(analysis.pixels(), 0), s2_count(analysis.pixels(), 0);
+  SceneContext cx{p, world, out, analysis_grid(p), s1_grid(p), s2_grids(p), {}, {}, {}, {}, {}};
+  cx.s1_map = nearest_map(cx.analysis, cx.s1);
+  cx.s2_map = nearest_map(cx.analysis, cx.s2.g20);
+  cx.s1_opts.nodata = kS1Nodata;
+  cx.s1_opts.resampling = "AVERAGE";  // averaging linear power is the physical mean
+  cx.s1_opts.overviews = p.cog_overviews;
+  cx.s2_opts.nodata = 0;
+  cx.s2_opts.resampling = "AVERAGE";
+  cx.s2_opts.overviews = p.cog_overviews;
+  cx.scl_opts = cx.s2_opts;
+  cx.scl_opts.resampling = "NEAREST";  // categories
+
+  // One task per scene. Counts are sums of 0/1 masks: the order in which
+  // tasks finish cannot change them.
+  std::vector<std::uint16_t> s1_count(cx.analysis.pixels(), 0), s2_count(cx.analysis.pixels(), 0);
   std::vector<double> cloud_cover(schedule.s2.size(), 0.0);
   std::mutex count_mutex;
-
-  RasterOptions s1_opts;
-  s1_opts.nodata = kS1Nodata;
-  s1_opts.resampling = "AVERAGE";  // averaging linear power is the physical mean
-  s1_opts.overviews = p.cog_overviews;
-  RasterOptions s2_opts;
-  s2_opts.nodata = 0;
-  s2_opts.resampling = "AVERAGE";
-  s2_opts.overviews = p.cog_overviews;
-  RasterOptions scl_opts = s2_opts;
-  scl_opts.resampling = "NEAREST";  // categories
-
-  const std::size_t n1 = schedule.s1.size(), n_tasks = n1 + schedule.s2.size();
-  tbb::parallel_for(std::size_t{0}, n_tasks, [&](std::size_t t) {
-    std::vector<std::uint8_t> usable(analysis.pixels(), 0);
-    if (t < n1) {
-      const Acquisition& a = schedule.s1[t];
-      const S1Scene s = render_s1(world, g1, a, p);
-      write_raster(out / s1_href(a, "vv"), g1, std::span<const float>(s.vv), s1_opts);
-      write_raster(out / s1_href(a, "vh"), g1, std::span<const float>(s.vh), s1_opts);
-      for (std::size_t k = 0; k < usable.size(); ++k) {
-        const auto i = s1_index[k];
-        usable[k] = i >= 0 && s.vv[static_cast<std::size_t>(i)] != kS1Nodata &&
-                    kernels::s1_usable(s.vv[static_cast<std::size_t>(i)], s.vh[static_cast<std::size_t>(i)]);
-      }
-      std::lock_guard lock(count_mutex);
-      for (std::size_t k = 0; k < usable.size(); ++k) s1_count[k] = static_cast<std::uint16_t>(s1_count[k] + usable[k]);
-    } else {
-      const std::size_t j = t - n1;
-      const Acquisition& a = schedule.s2[j];
-      const S2Scene s = render_s2(world, g2, a, p);
-      for (int b = 0; b < ks::kS2BandCount; ++b)
-        write_raster(out / s2_href(a, ks::esa_band_name(b)), ks::is_10m_band(b) ? g2.g10 : g2.g20,
-                     std::span<const std::uint16_t>(s.bands[static_cast<std::size_t>(b)]), s2_opts);
-      write_raster(out / s2_href(a, "SCL"), g2.g20, std::span<const std::uint8_t>(s.scl), scl_opts);
-      const kernels::SclMask clear = kernels::default_scl_mask();
-      for (std::size_t k = 0; k < usable.size(); ++k)
-        usable[k] = s2_index[k] >= 0 && clear.usable(s.scl[static_cast<std::size_t>(s2_index[k])]);
-      std::lock_guard lock(count_mutex);
-      cloud_cover[j] = s.cloud_cover_percent;
-      for (std::size_t k = 0; k < usable.size(); ++k) s2_count[k] = static_cast<std::uint16_t>(s2_count[k] + usable[k]);
-    }
+  const std::size_t n1 = schedule.s1.size();
+  tbb::parallel_for(std::size_t{0}, n1 + schedule.s2.size(), [&](std::size_t t) {
+    const bool is_s1 = t < n1;
+    double cover = 0;
+    const std::vector<std::uint8_t> usable =
+        is_s1 ? write_s1_scene(cx, schedule.s1[t]) : write_s2_scene(cx, schedule.s2[t - n1], cover);
+    std::lock_guard lock(count_mutex);
+    std::vector<std::uint16_t>& count = is_s1 ? s1_count : s2_count;
+    for (std::size_t k = 0; k < usable.size(); ++k) count[k] = static_cast<std::uint16_t>(count[k] + usable[k]);
+    if (!is_s1) cloud_cover[t - n1] = cover;
   });
 
   StacInput stac;
   stac.params = &p;
   stac.s1 = &schedule.s1;
-  stac.s1_grid = g1;
+  stac.s1_grid = cx.s1;
   stac.s2 = &schedule.s2;
   stac.s2_cloud_cover_percent = cloud_cover;
-  stac.s2_grids = g2;
+  stac.s2_grids = cx.s2;
   write_items_json(out / "items.json", stac);
   write_vectors(out, p, world, communes, claims);
 

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdlib>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -30,10 +31,23 @@ using nlohmann::json;
 
 namespace {
 
+// Temporary output folders, removed when the test program ends (kept when
+// PADDYMRV_KEEP_TEST_OUTPUT is set, to look at a failing case).
+struct TempDirs {
+  std::vector<fs::path> dirs;
+  ~TempDirs() {
+    if (std::getenv("PADDYMRV_KEEP_TEST_OUTPUT")) return;
+    std::error_code ec;
+    for (const auto& d : dirs) fs::remove_all(d, ec);
+  }
+};
+
 fs::path temp_dir(const std::string& tag) {
+  static TempDirs registry;
   const auto d = fs::temp_directory_path() / ("paddymrv_sim_" + tag + "_" + std::to_string(::getpid()));
   fs::remove_all(d);
   fs::create_directories(d);
+  registry.dirs.push_back(d);
   return d;
 }
 
