@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${1:-/tmp/paddymrv-bench}
-bin=build/pipeline/paddymrv
+bin=${PADDYMRV_BIN:-build/pipeline/paddymrv}
 [ -x "$bin" ] || bash scripts/build.sh
 mkdir -p "$work"
 

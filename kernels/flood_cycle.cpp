@@ -1,0 +1,217 @@
+#include "kernels/flood_cycle.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/series_stats.hpp"
+
+namespace paddymrv::kernels {
+
+namespace {
+
+struct Obs {
+  int day;
+  double vv_db, vh_db;
+};
+
+double median_spacing(const std::vector<Obs>& o) {
+  std::vector<double> gaps;
+  for (std::size_t i = 1; i < o.size(); ++i) gaps.push_back(o[i].day - o[i - 1].day);
+  if (gaps.empty()) return 0;
+  std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2), gaps.end());
+  return gaps[gaps.size() / 2];
+}
+
+// Robust rising lower envelope of y (a flooded paddy's backscatter grows
+// with its canopy): isotonic fit started from the suffix minimum (which lies
+// below drained dates), then re-fitted with dates far above (drained) given
+// little weight.
+std::vector<double> flooded_envelope(const std::vector<double>& y, double sigma_floor, double& sigma) {
+  const std::size_t n = y.size();
+  std::vector<double> w(n, 1.0), fit(n);
+  double suffix_min = INFINITY;
+  for (std::size_t i = n; i-- > 0;) {
+    suffix_min = std::min(suffix_min, y[i]);
+    if (y[i] - suffix_min > 2.0 * sigma_floor + 0.3) w[i] = 0.05;
+  }
+  sigma = sigma_floor;
+  for (int iter = 0; iter < 4; ++iter) {
+    fit = isotonic_increasing(y, w);
+    // Scatter of the dates taken as flooded: the field's own noise
+    // (speckle plus whatever heterogeneity it has), never below the speckle.
+    std::vector<double> inlier_residuals;
+    for (std::size_t i = 0; i < n; ++i)
+      if (w[i] == 1.0) inlier_residuals.push_back(y[i] - fit[i]);
+    sigma = std::max(sigma_floor, robust_sigma(inlier_residuals));
+    for (std::size_t i = 0; i < n; ++i) w[i] = (y[i] - fit[i] > 2.0 * sigma) ? 0.05 : 1.0;
+  }
+  return fit;
+}
+
+// Start of the post-harvest tail: the longest suffix, after the VH peak,
+// whose every date lies `drop_db` below the peak (the canopy is gone).
+std::size_t harvest_start(const std::vector<double>& vh, double drop_db) {
+  const std::size_t n = vh.size();
+  if (n < 3) return n;
+  // Peak of a 3-date running median, so that one speckle spike is no peak.
+  std::size_t peak = 0;
+  double peak_level = -INFINITY;
+  for (std::size_t i = 1; i + 1 < n; ++i) {
+    double a = vh[i - 1], b = vh[i], c = vh[i + 1];
+    const double med = std::max(std::min(a, b), std::min(std::max(a, b), c));
+    if (med > peak_level) peak_level = med, peak = i;
+  }
+  std::size_t start = n;
+  for (std::size_t i = n; i-- > peak + 1;) {
+    if (vh[i] > peak_level - drop_db) break;
+    start = i;
+  }
+  return start;
+}
+
+}  // namespace
+
+FloodCycle detect_flood_cycle(const BackscatterSeries& s, const FloodCycleParams& p) {
+  FloodCycle out;
+  std::vector<Obs> o;
+  for (std::size_t i = 0; i < s.day.size(); ++i) {
+    const float vv = s.vv[i], vh = s.vh[i];
+    if (vv > 0 && vh > 0 && std::isfinite(vv) && std::isfinite(vh))
+      o.push_back({s.day[i], 10.0 * std::log10(vv), 10.0 * std::log10(vh)});
+  }
+  out.observations = static_cast<int>(o.size());
+  if (out.observations < p.min_observations) return out;  // undetermined, too few
+
+  const double sigma0 = speckle_db_sigma(std::max(1.0, s.looks));
+
+  // --- flood onset: first date near the darkest level, below what came before.
+  std::vector<double> level(o.size());
+  for (std::size_t i = 0; i < o.size(); ++i) level[i] = 0.5 * (o[i].vv_db + o[i].vh_db);
+  const double darkest = *std::min_element(level.begin(), level.end());
+  std::vector<double> sorted = level;
+  std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2), sorted.end());
+  if (sorted[sorted.size() / 2] - darkest < p.min_flood_contrast_db) {
+    out.reason = RegimeReason::no_flooding;  // never markedly darker than usual: no standing water
+    return out;
+  }
+  const double margin = std::max(p.onset_margin_db, 3.0 * sigma0 / std::sqrt(2.0));
+  std::size_t i0 = o.size();
+  double before_sum = 0;
+  for (std::size_t i = 0; i < o.size(); ++i) {
+    const bool near_darkest = level[i] <= darkest + margin;
+    const bool dropped = i == 0 || level[i] <= before_sum / static_cast<double>(i) - p.onset_drop_db;
+    if (near_darkest && dropped) {
+      i0 = i;
+      break;
+    }
+    before_sum += level[i];
+  }
+  if (i0 == o.size()) {
+    out.reason = RegimeReason::no_flooding;
+    return out;
+  }
+  out.onset_day = o[i0].day;
+
+  // --- harvest: a lasting drop of VH well below its peak (stubble).
+  std::vector<double> vh_all, vv_all;
+  for (std::size_t i = i0; i < o.size(); ++i) vh_all.push_back(o[i].vh_db), vv_all.push_back(o[i].vv_db);
+  const std::size_t k_harvest = harvest_start(vh_all, p.harvest_drop_db);
+  out.harvest_day = k_harvest < vh_all.size() ? o[i0 + k_harvest].day : -1;
+  out.cultivation_days = out.harvest_day > 0 ? out.harvest_day - out.onset_day : p.default_cultivation_days;
+
+  // --- flooded envelope of VH and VV from onset to harvest.
+  const std::vector<double> vh(vh_all.begin(), vh_all.begin() + static_cast<std::ptrdiff_t>(k_harvest));
+  const std::vector<double> vv(vv_all.begin(), vv_all.begin() + static_cast<std::ptrdiff_t>(k_harvest));
+  const std::size_t n = vh.size();
+  if (n < 3) {
+    out.reason = RegimeReason::window_too_short;
+    return out;
+  }
+  double sig_vh = 0, sig_vv = 0;
+  const auto env_vh = flooded_envelope(vh, sigma0, sig_vh);
+  const auto env_vv = flooded_envelope(vv, sigma0, sig_vv);
+  // Evidence of "not flooded": VH above its envelope; early in the season VV
+  // rises too and adds to it, later double bounce can make VV fall, so VV
+  // only ever strengthens the VH evidence.
+  auto evidence = [&](double d_vh, double d_vv, double inflate) {
+    const double z_vh = d_vh / (sig_vh * inflate), z_vv = d_vv / (sig_vv * inflate);
+    return std::max(z_vh, (z_vh + z_vv) / std::sqrt(2.0));
+  };
+  std::vector<double> z(n);
+  for (std::size_t k = 0; k < n; ++k) z[k] = evidence(vh[k] - env_vh[k], vv[k] - env_vv[k], 1.0);
+
+  // --- end of flooding: the last flooded date before harvest.
+  std::size_t k_end = 0;
+  for (std::size_t k = 0; k < n; ++k)
+    if (z[k] < p.flooded_z) k_end = k;
+  out.end_flooding_day = o[i0 + k_end].day;
+
+  // --- drainage events: runs of non-flooded dates between flooded ones.
+  const int window_start = out.onset_day + p.min_days_after_onset;
+  std::size_t k = 1;
+  while (k < k_end) {
+    if (z[k] < p.flooded_z) {
+      ++k;
+      continue;
+    }
+    std::size_t j = k;
+    while (j + 1 <= k_end && z[j + 1] >= p.flooded_z) ++j;
+    // Run k..j, flooded at k−1 and at j+1 (j+1 ≤ k_end, which is flooded).
+    // A drainage must also stand above the line between the flooded dates
+    // that bracket it (rise, then fall back): the envelope alone can lag.
+    double strength = -INFINITY;
+    const double d0 = o[i0 + k - 1].day, d1 = o[i0 + j + 1].day;
+    for (std::size_t m = k; m <= j; ++m) {
+      const double f = (o[i0 + m].day - d0) / (d1 - d0);
+      const double line_vh = vh[k - 1] + f * (vh[j + 1] - vh[k - 1]);
+      const double line_vv = vv[k - 1] + f * (vv[j + 1] - vv[k - 1]);
+      // The line between two noisy dates has its own noise: inflate σ by √1.5.
+      const double local = evidence(vh[m] - line_vh, vv[m] - line_vv, std::sqrt(1.5));
+      strength = std::max(strength, std::min(z[m], local));
+    }
+    if (o[i0 + k].day >= window_start) {
+      if (strength >= p.event_z) {
+        out.events.push_back({o[i0 + k - 1].day, o[i0 + k].day, o[i0 + j].day, o[i0 + j + 1].day, strength});
+      } else {
+        ++out.weak_candidates;
+      }
+    }
+    k = j + 1;
+  }
+
+  // --- coverage of the drainage window.
+  const double spacing = median_spacing(o);
+  for (std::size_t m = i0 + 1; m <= i0 + k_end; ++m) {
+    if (o[m].day <= window_start) continue;
+    out.max_gap_days = std::max(out.max_gap_days, o[m].day - std::max(o[m - 1].day, window_start));
+  }
+  const bool abnormal_gap =
+      out.max_gap_days > p.max_gap_days && out.max_gap_days > p.max_gap_factor * spacing;
+  if (out.end_flooding_day - window_start < 2 * static_cast<int>(spacing)) {
+    out.reason = RegimeReason::window_too_short;
+    return out;  // undetermined
+  }
+
+  const std::size_t events = out.events.size();
+  if (events == 0 && abnormal_gap) {
+    out.reason = RegimeReason::gap_in_window;
+    return out;  // undetermined: a drainage may hide in the gap
+  }
+  out.reason = RegimeReason::detected;
+  out.regime = events == 0   ? WaterRegime::continuously_flooded
+               : events == 1 ? WaterRegime::single_drainage
+                             : WaterRegime::multiple_drainage;
+
+  // --- confidence: evidence margin of the weakest counted event (or, for
+  // continuous flooding, how well the window was watched), lowered by weak
+  // candidates that might be events the data could not confirm.
+  double c = 1.0;
+  for (const auto& e : out.events) c = std::min(c, std::clamp((e.strength - p.flooded_z) / (p.event_z + 2.0 - p.flooded_z), 0.0, 1.0));
+  if (events == 0) c = std::clamp(1.0 - (out.max_gap_days - spacing) / (2.0 * std::max(1.0, spacing)), 0.2, 1.0);
+  if (out.weak_candidates > 0) c *= 0.6;
+  if (abnormal_gap) c *= 0.7;
+  out.confidence = static_cast<float>(c);
+  return out;
+}
+
+}  // namespace paddymrv::kernels
