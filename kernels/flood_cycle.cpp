@@ -22,21 +22,22 @@ double median_spacing(const std::vector<Obs>& o) {
   return gaps[gaps.size() / 2];
 }
 
-// Robust rising lower envelope of y (a flooded paddy's backscatter grows
-// with its canopy): isotonic fit started from the suffix minimum (which lies
-// below drained dates), then re-fitted with dates far above (drained) given
-// little weight.
+// Robust lower envelope of y: the flooded paddy's backscatter rises with
+// its canopy and may ease off as it ripens (a unimodal curve). Dates far
+// above the fit (drained) get little weight, and the fit is redone.
 std::vector<double> flooded_envelope(const std::vector<double>& y, double sigma_floor, double& sigma) {
   const std::size_t n = y.size();
+  // Start from a 3-date running minimum, which a short drainage cannot lift.
   std::vector<double> w(n, 1.0), fit(n);
-  double suffix_min = INFINITY;
-  for (std::size_t i = n; i-- > 0;) {
-    suffix_min = std::min(suffix_min, y[i]);
-    if (y[i] - suffix_min > 2.0 * sigma_floor + 0.3) w[i] = 0.05;
+  for (std::size_t i = 0; i < n; ++i) {
+    double lo = y[i];
+    if (i > 0) lo = std::min(lo, y[i - 1]);
+    if (i + 1 < n) lo = std::min(lo, y[i + 1]);
+    if (y[i] - lo > 2.0 * sigma_floor + 0.3) w[i] = 0.05;
   }
   sigma = sigma_floor;
   for (int iter = 0; iter < 4; ++iter) {
-    fit = isotonic_increasing(y, w);
+    fit = unimodal_fit(y, w);
     // Scatter of the dates taken as flooded: the field's own noise
     // (speckle plus whatever heterogeneity it has), never below the speckle.
     std::vector<double> inlier_residuals;
@@ -169,7 +170,10 @@ FloodCycle detect_flood_cycle(const BackscatterSeries& s, const FloodCycleParams
       const double local = evidence(vh[m] - line_vh, vv[m] - line_vv, std::sqrt(1.5));
       strength = std::max(strength, std::min(z[m], local));
     }
-    if (o[i0 + k].day >= window_start) {
+    // An aeration period lasts days to a couple of weeks; a "dry" run of
+    // months between flooded-looking dates is the canopy, not water.
+    const bool plausible = o[i0 + j].day - o[i0 + k].day <= p.max_event_days;
+    if (o[i0 + k].day >= window_start && plausible) {
       if (strength >= p.event_z) {
         out.events.push_back({o[i0 + k - 1].day, o[i0 + k].day, o[i0 + j].day, o[i0 + j + 1].day, strength});
       } else {

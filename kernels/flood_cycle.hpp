@@ -49,6 +49,7 @@ struct FloodCycleParams {
   int min_days_after_onset = 10;     // earlier rises are land preparation / transplanting
   double flooded_z = 1.5;            // below: the date counts as flooded
   double event_z = 3.5;              // an event needs a date this many σ above the envelope
+  int max_event_days = 24;           // longest plausible observed dry run (first → last dry date)
   double max_gap_factor = 1.6;       // gap > factor × median spacing is abnormal…
   int max_gap_days = 14;             // …and longer than this
   double harvest_drop_db = 3.0;      // VH this far below its peak, to the end: harvested

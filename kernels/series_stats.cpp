@@ -44,6 +44,27 @@ std::vector<double> isotonic_increasing(std::span<const double> y, std::span<con
   return out;
 }
 
+std::vector<double> unimodal_fit(std::span<const double> y, std::span<const double> w) {
+  const std::size_t n = y.size();
+  std::vector<double> best;
+  double best_err = INFINITY;
+  for (std::size_t m = 0; m < n; ++m) {
+    // Rising part on [0, m], falling part on (m, n) fitted as a rising one reversed.
+    auto up = isotonic_increasing(y.subspan(0, m + 1), w.subspan(0, m + 1));
+    std::vector<double> ry(y.rbegin(), y.rend() - static_cast<std::ptrdiff_t>(m + 1));
+    std::vector<double> rw(w.rbegin(), w.rend() - static_cast<std::ptrdiff_t>(m + 1));
+    auto down = isotonic_increasing(ry, rw);
+    std::vector<double> fit = up;
+    fit.insert(fit.end(), down.rbegin(), down.rend());
+    // Unimodal only if the falling part starts no higher than the peak.
+    if (m + 1 < n && fit[m + 1] > fit[m]) continue;
+    double err = 0;
+    for (std::size_t i = 0; i < n; ++i) err += w[i] * (y[i] - fit[i]) * (y[i] - fit[i]);
+    if (err < best_err) best_err = err, best = std::move(fit);
+  }
+  return best;
+}
+
 double robust_sigma(std::vector<double> r) {
   if (r.empty()) return 0;
   auto mid = r.begin() + static_cast<std::ptrdiff_t>(r.size() / 2);

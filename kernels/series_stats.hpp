@@ -20,6 +20,11 @@ double speckle_db_sigma(double looks);
 // violators; Barlow et al. 1972). Returns the fitted values.
 std::vector<double> isotonic_increasing(std::span<const double> y, std::span<const double> w);
 
+// Unimodal least-squares fit (non-decreasing up to a peak, non-increasing
+// after it; Frisén 1986), the peak chosen to minimise the weighted error.
+// O(n²): for season series of a few dozen dates.
+std::vector<double> unimodal_fit(std::span<const double> y, std::span<const double> w);
+
 // Median absolute deviation × 1.4826 (a robust σ for Gaussian data).
 double robust_sigma(std::vector<double> residuals);
 
