@@ -17,6 +17,9 @@
 #include "kernels/flood_cycle.hpp"
 #include "pipeline/dates.hpp"
 #include "pipeline/gdal_handle.hpp"
+#include "pipeline/parameters.hpp"
+#include "pipeline/result_reader.hpp"
+#include "pipeline/run_job.hpp"
 #include "pipeline/simulator.hpp"
 #include "pipeline/stac_catalog.hpp"
 #include "pipeline/window_reader.hpp"
@@ -179,10 +182,36 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "confusion (rows truth CF/single/multiple; cols undetermined/CF/single/multiple):\n");
   for (int t = 1; t <= 3; ++t)
     std::fprintf(stderr, "  %d: %5d %5d %5d %5d\n", t, confusion[t][0], confusion[t][1], confusion[t][2], confusion[t][3]);
+  // Claims: the whole pipeline on this season (rice mask = the truth's
+  // crop map, to measure verification alone), verdicts against the truth.
+  Config cfg = load_config((dir / "paddymrv.toml").string(),
+                           {{"out", (dir / "claims_result.h5").string()}, {"rice-mask", (dir / "truth/crop_class.tif").string()}});
+  run_job(cfg);
+  const ResultReader rr(dir / "claims_result.h5");
+  const auto ids = rr.read_strings("/claims/claim_id");
+  const auto verdict = rr.read_strings("/claims/verdict");
+  std::map<std::string, bool> claim_true;
+  {
+    std::ifstream in(dir / "truth/claims.csv");
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      const auto comma = line.find(',');
+      claim_true[line.substr(0, comma)] = line.substr(line.rfind(',') + 1) == "true";
+    }
+  }
+  int v_ok = 0, v_false_verified = 0, v_insufficient = 0, n_claims = static_cast<int>(ids.size());
+  for (std::size_t c = 0; c < ids.size(); ++c) {
+    const bool t = claim_true[ids[c]];
+    if (verdict[c] == "insufficient_data") ++v_insufficient;
+    else if ((verdict[c] == "verified") == t) ++v_ok;
+    if (verdict[c] == "verified" && !t) ++v_false_verified;
+  }
+  auto cpct = [&](int a) { return 100.0 * a / std::max(1, n_claims); };
   auto pct = [&](int a) { return 100.0 * a / std::max(1, total); };
-  std::printf("| %llu | %d | %.1f | %d (CF %d, single %d, multiple %d) | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |\n",
+  std::printf("| %llu | %d | %.1f | %d (CF %d, single %d, multiple %d) | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.1f | %.1f | %.1f |\n",
               static_cast<unsigned long long>(seed), revisit, params.s1_enl, total, confusion_rows[1],
               confusion_rows[2], confusion_rows[3], pct(correct), pct(over), pct(under), pct(undetermined),
-              pct(base_correct), pct(base_over));
+              pct(base_correct), pct(base_over), n_claims, cpct(v_ok), cpct(v_false_verified), cpct(v_insufficient));
   return 0;
 }

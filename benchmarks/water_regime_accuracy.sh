@@ -24,7 +24,9 @@ done
   echo "Command: \`bash benchmarks/water_regime_accuracy.sh ${seeds[*]}\` (demo-sized seasons, ENL 4.5; field = truth field, series averaged over its pixels)."
   echo "Over-crediting = detected regime has more drainage than the truth; under = fewer; undetermined counted apart."
   echo
-  echo "| seed | revisit (d) | ENL | rice fields | accuracy % | over-credit % | under % | undetermined % | per-pixel rule accuracy % | rule over-credit % |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "Claims: \\`paddymrv run\\` on the same season with the truth crop map as rice mask; verdict correct = verified for a true claim, not_verified for a false one."
+  echo
+  echo "| seed | revisit (d) | ENL | rice fields | accuracy % | over-credit % | under % | undetermined % | per-pixel rule accuracy % | rule over-credit % | claims | verdict correct % | falsely verified % | insufficient_data % |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf "%s" "$rows"
 } | tee -a benchmarks/RESULTS.md

@@ -7,8 +7,10 @@ namespace paddymrv::kernels {
 
 void CommuneAccumulator::add_block(std::span<const std::int32_t> commune,
                                    std::span<const std::uint16_t> s1_count,
-                                   std::span<const std::uint16_t> s2_count) {
-  assert(commune.size() == s1_count.size() && commune.size() == s2_count.size());
+                                   std::span<const std::uint16_t> s2_count,
+                                   std::span<const std::uint8_t> water_regime) {
+  assert(commune.size() == s1_count.size() && commune.size() == s2_count.size() &&
+         commune.size() == water_regime.size());
   const auto n = static_cast<std::int32_t>(rows_.size());
   for (std::size_t i = 0; i < commune.size(); ++i) {
     const std::int32_t c = commune[i];
@@ -18,6 +20,10 @@ void CommuneAccumulator::add_block(std::span<const std::int32_t> commune,
     r.s1_observations += s1_count[i];
     r.s2_clear += s2_count[i];
     r.s1_unobserved_pixels += (s1_count[i] == 0);
+    const std::uint8_t wr = water_regime[i];
+    if (wr == 0) continue;
+    ++r.rice_pixels;
+    ++r.regime_pixels[wr >= 1 && wr <= 3 ? wr - 1u : 3u];
   }
 }
 

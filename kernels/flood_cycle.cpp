@@ -138,6 +138,7 @@ FloodCycle detect_flood_cycle(const BackscatterSeries& s, const FloodCycleParams
     const double z_vh = d_vh / (sig_vh * inflate), z_vv = d_vv / (sig_vv * inflate);
     return std::max(z_vh, (z_vh + z_vv) / std::sqrt(2.0));
   };
+  out.canopy_rise_db = *std::max_element(env_vh.begin(), env_vh.end()) - env_vh.front();
   std::vector<double> z(n);
   for (std::size_t k = 0; k < n; ++k) z[k] = evidence(vh[k] - env_vh[k], vv[k] - env_vv[k], 1.0);
 
@@ -183,10 +184,21 @@ FloodCycle detect_flood_cycle(const BackscatterSeries& s, const FloodCycleParams
     k = j + 1;
   }
 
-  // --- coverage of the drainage window.
+  // --- coverage of the window where a drainage can be seen at all: from
+  // the earliest drainage to canopy closure (the flooded envelope at 3/4 of
+  // its rise). Under a closed canopy the water no longer shows (DESIGN §5),
+  // so a gap there hides nothing the radar could have seen.
   const double spacing = median_spacing(o);
+  int closure_day = out.end_flooding_day;
+  for (std::size_t m = 0; m < n; ++m) {
+    if (env_vh[m] >= env_vh.front() + p.closure_fraction * out.canopy_rise_db) {
+      closure_day = std::min(closure_day, std::max(o[i0 + m].day, window_start + static_cast<int>(2 * spacing)));
+      break;
+    }
+  }
+  out.visible_until_day = closure_day;
   for (std::size_t m = i0 + 1; m <= i0 + k_end; ++m) {
-    if (o[m].day <= window_start) continue;
+    if (o[m].day <= window_start || o[m - 1].day >= closure_day) continue;
     out.max_gap_days = std::max(out.max_gap_days, o[m].day - std::max(o[m - 1].day, window_start));
   }
   const bool abnormal_gap =

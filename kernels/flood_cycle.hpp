@@ -53,6 +53,7 @@ struct FloodCycleParams {
   double max_gap_factor = 1.6;       // gap > factor × median spacing is abnormal…
   int max_gap_days = 14;             // …and longer than this
   double harvest_drop_db = 3.0;      // VH this far below its peak, to the end: harvested
+  double closure_fraction = 0.75;     // canopy "closed" at this share of the envelope's rise
   int default_cultivation_days = 102;  // IPCC 2019 Table 5.11A, South-East Asia
 };
 
@@ -78,8 +79,17 @@ struct FloodCycle {
   int cultivation_days = 0;   // onset → harvest (or default when not observed)
   std::vector<DrainageEvent> events;  // confirmed in-season events
   int weak_candidates = 0;            // runs above the envelope too weak to count
-  int max_gap_days = 0;               // longest spacing of usable dates in the drainage window
+  int max_gap_days = 0;               // longest spacing of usable dates in the visible drainage window
+  int visible_until_day = -1;         // canopy closure: later drainages cannot be seen
+  double canopy_rise_db = 0;          // VH rise of the flooded envelope from onset to its peak
 };
+
+// Whether a series looks like a paddy: flooded at some point, then a crop
+// growing out of the water (VH rising from the flooded level). Open water
+// stays dark, upland crops are never flooded.
+inline bool looks_like_paddy(const FloodCycle& c, double min_canopy_rise_db) {
+  return c.onset_day >= 0 && c.canopy_rise_db >= min_canopy_rise_db;
+}
 
 // One series: day numbers (increasing), VV and VH linear power (NaN or ≤ 0 =
 // missing), and the equivalent number of looks of each value.

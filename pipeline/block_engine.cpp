@@ -5,10 +5,13 @@
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
 #include <utility>
 
 #include "kernels/observation_count.hpp"
+#include "kernels/speckle_filter.hpp"
 #include "pipeline/config.hpp"
 #include "pipeline/errors.hpp"
 
@@ -31,6 +34,35 @@ namespace {
 int day_number(std::chrono::sys_days d, std::chrono::sys_days origin) { return (d - origin).count(); }
 }  // namespace
 
+std::vector<int> season_days(const EngineInputs& in) {
+  std::vector<int> days;
+  for (const Scene* s : in.s1) {
+    const int d = day_number(s->day(), in.season_start);
+    if (d >= 0) days.push_back(d);
+  }
+  return days;
+}
+
+namespace {
+
+PixelWindow with_halo(const PixelWindow& w, int halo, const AnalysisGrid& g) {
+  const int x0 = std::max(0, w.x0 - halo), y0 = std::max(0, w.y0 - halo);
+  const int x1 = std::min(g.width, w.x0 + w.width + halo), y1 = std::min(g.height, w.y0 + w.height + halo);
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
+// Copies the core window `w` out of a buffer laid out on the padded window `p`.
+template <class T>
+void crop(const std::vector<T>& padded, const PixelWindow& p, const PixelWindow& w, std::vector<T>& out) {
+  out.resize(w.pixels());
+  for (int y = 0; y < w.height; ++y) {
+    const T* src = padded.data() + static_cast<std::size_t>(y + w.y0 - p.y0) * p.width + (w.x0 - p.x0);
+    std::copy(src, src + w.width, out.data() + static_cast<std::size_t>(y) * w.width);
+  }
+}
+
+}  // namespace
+
 BlockProducts process_block(const EngineInputs& in, std::size_t index, const PixelWindow& w) {
   const Config& cfg = *in.config;
   const std::size_t n = w.pixels();
@@ -42,28 +74,89 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
   b.s1_count.assign(n, 0);
   b.s2_clear.assign(n, 0);
   b.s1_max_gap.assign(n, 0);
+  std::vector<std::int32_t> claim;
+  if (in.claims) in.claims->rasterize(*in.grid, w, claim);
 
+  // --- the radar stack, read with the speckle filter's halo.
+  const PixelWindow padded = with_halo(w, cfg.speckle_window / 2, *in.grid);
   const Resampling s1_resampling = cfg.s1_resampling == "bilinear" ? Resampling::bilinear : Resampling::nearest;
-  std::vector<float> vv, vh;
+  const std::vector<int> days = season_days(in);
+  b.claims = kernels::FieldSeriesAccumulator(days.size());
+  std::vector<std::vector<float>> vv_stack, vh_stack;
+  std::vector<float> vv, vh, vv_core, vh_core;
   std::vector<std::uint8_t> usable(n);
   kernels::GapTracker gaps(n, 0);
+  std::size_t d = 0;
   for (const Scene* s : in.s1) {
     const int day = day_number(s->day(), in.season_start);
-    if (day < 0) continue;  // look-back scenes feed crop features, not in-season counts
+    if (day < 0) continue;  // look-back scenes feed crop features, not the season's flooding
     const Asset& a_vv = s->assets.at("vv");
     const Asset& a_vh = s->assets.at("vh");
     try {
-      WindowReader(a_vv.path, a_vv.nodata, *in.grid).read(w, s1_resampling, vv);
-      WindowReader(a_vh.path, a_vh.nodata, *in.grid).read(w, s1_resampling, vh);
+      WindowReader(a_vv.path, a_vv.nodata, *in.grid).read(padded, s1_resampling, vv);
+      WindowReader(a_vh.path, a_vh.nodata, *in.grid).read(padded, s1_resampling, vh);
     } catch (const InputError& e) {
       if (!in.failures) throw;
       in.failures->record(s->id, e.what());
-      continue;
+      vv.assign(padded.pixels(), NAN);
+      vh.assign(padded.pixels(), NAN);
     }
-    kernels::add_s1_observations(vv, vh, b.s1_count, usable);
+    crop(vv, padded, w, vv_core);
+    crop(vh, padded, w, vh_core);
+    kernels::add_s1_observations(vv_core, vh_core, b.s1_count, usable);
     gaps.add(day, usable);
+    if (in.claims) b.claims.add_date(d, claim, vv_core, vh_core);
+    vv_stack.push_back(std::move(vv));
+    vh_stack.push_back(std::move(vh));
+    ++d;
   }
   gaps.finish(day_number(in.season_end, in.season_start), b.s1_max_gap);
+
+  // --- speckle filter, then the flooding cycle of every pixel.
+  kernels::SpeckleFilterParams sp;
+  sp.window = cfg.speckle_window;
+  sp.looks = static_cast<float>(cfg.s1_looks);
+  if (!vv_stack.empty() && sp.window > 1) {
+    kernels::quegan_filter(vv_stack, padded.width, padded.height, sp);
+    kernels::quegan_filter(vh_stack, padded.width, padded.height, sp);
+  }
+  // Looks after filtering: 1/L = 1/(W²L) + 1/(N L) on a homogeneous field
+  // (Quegan & Yu 2001); halved because windows straddle small terraces.
+  const double L = cfg.s1_looks, W2 = static_cast<double>(sp.window) * sp.window;
+  const double filtered_looks =
+      vv_stack.empty() ? L : std::max(L, 0.5 / (1.0 / (W2 * L) + 1.0 / (static_cast<double>(vv_stack.size()) * L)));
+
+  std::vector<std::uint8_t> rice(n, 1);
+  if (!in.rice_mask_path.empty()) {
+    std::vector<std::uint8_t> cls;
+    WindowReader(in.rice_mask_path, std::nullopt, *in.grid).read(w, Resampling::nearest, cls);
+    for (std::size_t i = 0; i < n; ++i) rice[i] = cls[i] == 1;  // class code 1 = rice (DESIGN §3)
+  }
+  b.water_regime.assign(n, 0);
+  b.drainage_events.assign(n, 255);
+  b.regime_confidence.assign(n, 0);
+  b.cultivation_days.assign(n, 0);
+  std::vector<float> pv(days.size()), ph(days.size());
+  for (int y = 0; y < w.height; ++y) {
+    for (int x = 0; x < w.width; ++x) {
+      const std::size_t i = static_cast<std::size_t>(y) * w.width + x;
+      if (!rice[i]) continue;
+      const std::size_t pi = static_cast<std::size_t>(y + w.y0 - padded.y0) * padded.width + (x + w.x0 - padded.x0);
+      for (std::size_t k = 0; k < days.size(); ++k) pv[k] = vv_stack[k][pi], ph[k] = vh_stack[k][pi];
+      const auto c = kernels::detect_flood_cycle({days, pv, ph, filtered_looks}, in.flood);
+      if (in.rice_mask_path.empty() && !kernels::looks_like_paddy(c, cfg.min_canopy_rise_db)) {
+        rice[i] = 0;
+        continue;
+      }
+      b.water_regime[i] = static_cast<std::uint8_t>(c.regime);
+      if (c.regime != kernels::WaterRegime::undetermined) {
+        b.drainage_events[i] = static_cast<std::uint8_t>(std::min<std::size_t>(c.events.size(), 254));
+      }
+      b.regime_confidence[i] = static_cast<std::uint8_t>(std::lround(100.0 * c.confidence));
+      b.cultivation_days[i] = static_cast<std::uint16_t>(std::clamp(c.cultivation_days, 0, 65535));
+    }
+  }
+  if (in.claims) b.claims.add_pixels(claim, rice);
 
   const auto scl_mask = kernels::SclMask::from(cfg.s2_usable_scl);
   std::vector<std::uint8_t> scl;
@@ -80,7 +173,7 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
     }
     kernels::add_s2_clear(scl, scl_mask, b.s2_clear);
   }
-  b.totals.add_block(b.commune, b.s1_count, b.s2_clear);
+  b.totals.add_block(b.commune, b.s1_count, b.s2_clear, b.water_regime);
   return b;
 }
 

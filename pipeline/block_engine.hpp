@@ -13,8 +13,10 @@
 #include <vector>
 
 #include "kernels/commune_accumulator.hpp"
+#include "kernels/field_series.hpp"
+#include "kernels/flood_cycle.hpp"
 #include "pipeline/analysis_grid.hpp"
-#include "pipeline/commune_layer.hpp"
+#include "pipeline/polygon_layer.hpp"
 #include "pipeline/scene.hpp"
 #include "pipeline/window_reader.hpp"
 
@@ -30,7 +32,12 @@ struct BlockProducts {
   std::vector<std::uint16_t> s1_count;     // usable S1 dates
   std::vector<std::uint16_t> s2_clear;     // clear S2 dates
   std::vector<std::uint16_t> s1_max_gap;   // longest gap between usable S1 dates, days
+  std::vector<std::uint8_t> water_regime;  // /maps/water_regime codes
+  std::vector<std::uint8_t> drainage_events;  // 255 where not determined
+  std::vector<std::uint8_t> regime_confidence;  // 0–100, 0 where not rice
+  std::vector<std::uint16_t> cultivation_days;  // 0 where not rice
   kernels::CommuneAccumulator totals{0};
+  kernels::FieldSeriesAccumulator claims;  // field-averaged series of claimed fields
 };
 
 // Scenes whose pixels could not be decoded while processing blocks (a
@@ -51,7 +58,10 @@ class SceneFailures {
 struct EngineInputs {
   const Config* config = nullptr;
   const AnalysisGrid* grid = nullptr;
-  const CommuneLayer* communes = nullptr;
+  const PolygonLayer* communes = nullptr;
+  const PolygonLayer* claims = nullptr;  // may be null
+  std::string rice_mask_path;            // "" = the Sentinel-1 rice detector
+  kernels::FloodCycleParams flood;       // detector settings (from the config)
   std::vector<const Scene*> s1;  // used scenes, time order
   std::vector<const Scene*> s2;
   std::chrono::sys_days season_start{};
@@ -59,8 +69,13 @@ struct EngineInputs {
   SceneFailures* failures = nullptr;  // where decode failures are reported
 };
 
-// The parallel stage: reads every scene's window of the block and runs the
-// kernels. Pure function of (inputs, window): no shared mutable state.
+// In-season Sentinel-1 scenes and their day numbers (the dates of the
+// water-regime series and of the claims' field series).
+std::vector<int> season_days(const EngineInputs& in);
+
+// The parallel stage: reads every scene's window of the block (the radar
+// stack with the speckle filter's halo) and runs the kernels. A pure
+// function of (inputs, window) apart from reporting decode failures.
 BlockProducts process_block(const EngineInputs& in, std::size_t index, const PixelWindow& w);
 
 struct EngineOptions {

@@ -44,6 +44,23 @@ struct Config {
   // [sentinel1]
   std::string s1_resampling = "nearest";
 
+  // [water_regime]
+  std::string rice_mask = "sentinel1";
+  double min_canopy_rise_db = 4.0;
+  int speckle_window = 5;
+  double s1_looks = 4.4;
+  int min_observations = 6;
+  int min_days_after_onset = 10;
+  double flooded_z = 1.5;
+  double event_z = 3.5;
+  int max_event_days = 24;
+  int max_gap_days = 14;
+
+  // [claims]
+  std::string claim_id_field = "claim_id";
+  std::string claim_practice_field = "practice";
+  double claim_min_rice_fraction = 0.5;
+
   // [sentinel2]
   std::vector<int> s2_usable_scl = {4, 5, 6, 7};
 

@@ -198,6 +198,44 @@ std::vector<Parameter> build_parameters() {
                    "nearest | bilinear. Nearest keeps each pixel's gamma speckle statistics and never mixes a "
                    "flooded field with its neighbour across a bund.",
                    &Config::s1_resampling),
+      string_param("water_regime.rice_mask", "rice-mask",
+                   "Where water regimes are decided: 'sentinel1' = paddies the radar sees flooded and then "
+                   "growing (an S1-only rice detector, until the crop classifier exists), or a GeoTIFF of class "
+                   "codes on any grid (1 = rice), e.g. the simulator's truth/crop_class.tif.",
+                   &Config::rice_mask, "string or path"),
+      double_param("water_regime.min_canopy_rise_db", "",
+                   "S1 rice detector: VH must rise this much from the flooded level as the crop grows (dB).",
+                   &Config::min_canopy_rise_db),
+      int_param("water_regime.speckle_window", "",
+                "Window of the multi-temporal speckle filter (Quegan & Yu 2001) for the per-pixel maps, odd px.",
+                &Config::speckle_window),
+      double_param("water_regime.s1_looks", "",
+                   "Equivalent number of looks of one Sentinel-1 pixel (GRD IW ≈ 4.4, ESA product definition).",
+                   &Config::s1_looks),
+      int_param("water_regime.min_observations", "", "Usable radar dates a pixel or field needs in the season.",
+                &Config::min_observations),
+      int_param("water_regime.min_days_after_onset", "",
+                "Rises earlier than this after flood onset are land preparation, not drainage (days).",
+                &Config::min_days_after_onset),
+      double_param("water_regime.flooded_z", "",
+                   "A date within this many σ of the field's flooded envelope counts as flooded.",
+                   &Config::flooded_z),
+      double_param("water_regime.event_z", "",
+                   "A drainage event needs a date this many σ above the flooded envelope (and above its flooded "
+                   "neighbours); higher = fewer false drainages, the costly error in MRV.",
+                   &Config::event_z),
+      int_param("water_regime.max_event_days", "",
+                "Longest observed dry run still taken as one aeration period (days).", &Config::max_event_days),
+      int_param("water_regime.max_gap_days", "",
+                "A gap between radar dates longer than this (and 1.6 × the usual spacing) in the drainage window "
+                "makes 'continuously flooded' undeterminable.",
+                &Config::max_gap_days),
+      string_param("claims.id_field", "claim-id-field", "Attribute holding the claim id.", &Config::claim_id_field),
+      string_param("claims.practice_field", "claim-practice-field",
+                   "Attribute holding the claimed practice (AWD, CF, …).", &Config::claim_practice_field),
+      double_param("claims.min_rice_fraction", "",
+                   "Share of a claimed field that must be rice for a verdict other than insufficient_data.",
+                   &Config::claim_min_rice_fraction),
       ints_param("sentinel2.usable_scl", "s2-usable-scl",
                  "SCL classes that count as a clear view (ESA L2A: 4 vegetation, 5 bare, 6 water, 7 unclassified).",
                  &Config::s2_usable_scl),
@@ -324,6 +362,13 @@ void validate(const Config& c) {
     fail("sentinel1.resampling", "must be nearest or bilinear, got '" + c.s1_resampling + "'");
   for (int s : c.s2_usable_scl)
     if (s < 0 || s > 11) fail("sentinel2.usable_scl", "SCL classes are 0–11, got " + std::to_string(s));
+  if (c.speckle_window < 1 || c.speckle_window > 31 || c.speckle_window % 2 == 0)
+    fail("water_regime.speckle_window", "must be odd, 1–31");
+  if (!(c.s1_looks >= 1)) fail("water_regime.s1_looks", "must be ≥ 1");
+  if (c.min_observations < 3) fail("water_regime.min_observations", "must be ≥ 3");
+  if (!(c.event_z > c.flooded_z)) fail("water_regime.event_z", "must exceed water_regime.flooded_z");
+  if (!(c.claim_min_rice_fraction >= 0 && c.claim_min_rice_fraction <= 1))
+    fail("claims.min_rice_fraction", "must be 0–1");
   if (c.threads < 0 || c.threads > 1024) fail("engine.threads", "must be 0–1024");
   if (c.blocks_in_flight < 0 || c.blocks_in_flight > 4096) fail("engine.blocks_in_flight", "must be 0–4096");
   if (c.gdal_cache_mb < 16) fail("engine.gdal_cache_mb", "must be ≥ 16");

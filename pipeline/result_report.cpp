@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "pipeline/commune_table.hpp"
@@ -76,7 +77,13 @@ std::string format_result_report(const std::filesystem::path& result, ReportForm
                     " – " + r.attribute_string("/", "season_end") + ")" +
                     (r.attribute_int64("/", "provisional") ? ", provisional" : "") + "\n";
   out += t.to_text();
-  out += "n/a: not computed by this version (rice mask: issue #4, water regime: issue #3)\n";
+  if (r.exists("/claims/verdict")) {
+    std::map<std::string, int> count;
+    for (const auto& v : r.read_strings("/claims/verdict")) ++count[v];
+    out += "claims: " + std::to_string(count["verified"]) + " verified, " + std::to_string(count["not_verified"]) +
+           " not verified, " + std::to_string(count["insufficient_data"]) + " insufficient data\n";
+  }
+  out += "rice: " + r.attribute_string("/communes/rice_area_ha", "rice_mask") + "\n";
   return out;
 }
 

@@ -3,9 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <optional>
 
+#include "kernels/claim_verdict.hpp"
 #include "pipeline/block_engine.hpp"
-#include "pipeline/commune_layer.hpp"
+#include "pipeline/polygon_layer.hpp"
 #include "pipeline/dates.hpp"
 #include "pipeline/errors.hpp"
 #include "pipeline/gdal_handle.hpp"
@@ -41,7 +43,75 @@ void write_not_computed(ResultWriter& out, const std::string& path, std::vector<
   out.set_attribute(path, "status", "not_computed: " + why);
 }
 
+std::string day_to_date(std::chrono::sys_days start, int day) {
+  return format_iso_date(start + std::chrono::days{day});
+}
+
+// Verifies every claim on its field-averaged series and writes /claims.
+void write_claims(ResultWriter& out, const PolygonLayer& claims, const kernels::FieldSeriesAccumulator& acc,
+                  const std::vector<int>& days, std::chrono::sys_days start, const Config& cfg,
+                  const kernels::FloodCycleParams& flood) {
+  const std::size_t m = claims.size();
+  std::vector<std::string> verdicts, reasons, onset, harvest;
+  std::vector<std::int32_t> events(m), observations(m);
+  std::vector<double> rice_fraction(m), confidence(m), pixels(m);
+  std::vector<std::vector<std::string>> event_rows;
+  for (std::size_t c = 0; c < m; ++c) {
+    const auto s = acc.series(static_cast<std::int32_t>(c));
+    // Averaging n pixels multiplies the looks by n (independent speckle).
+    const auto cycle = kernels::detect_flood_cycle({days, s.vv, s.vh, cfg.s1_looks * std::max(1.0, s.looks_per_pixel_sum)}, flood);
+    rice_fraction[c] = s.pixels ? static_cast<double>(s.rice_pixels) / static_cast<double>(s.pixels) : 0.0;
+    const auto d = kernels::decide_claim(claims.labels()[c], cycle, rice_fraction[c], cfg.claim_min_rice_fraction);
+    verdicts.push_back(kernels::verdict_name(d.verdict));
+    reasons.push_back(s.pixels == 0 ? "the field lies outside the analysis grid" : d.reason);
+    events[c] = static_cast<std::int32_t>(cycle.events.size());
+    observations[c] = cycle.observations;
+    confidence[c] = cycle.confidence;
+    pixels[c] = static_cast<double>(s.pixels);
+    onset.push_back(cycle.onset_day >= 0 ? day_to_date(start, cycle.onset_day) : "");
+    harvest.push_back(cycle.harvest_day >= 0 ? day_to_date(start, cycle.harvest_day) : "");
+    for (const auto& e : cycle.events) {
+      event_rows.push_back({claims.ids()[c], day_to_date(start, e.last_flooded_day), day_to_date(start, e.first_dry_day),
+                            day_to_date(start, e.last_dry_day), day_to_date(start, e.first_reflooded_day),
+                            std::to_string(e.min_days()), std::to_string(e.max_days()), std::to_string(e.strength)});
+    }
+  }
+  const hsize_t hm = m;
+  out.write_strings("/claims/claim_id", claims.ids());
+  out.write_strings("/claims/practice", claims.labels());
+  out.write_strings("/claims/verdict", verdicts);
+  out.write_strings("/claims/reason", reasons);
+  out.write_i32("/claims/drainage_events", {hm}, events);
+  out.write_f64("/claims/rice_fraction", {hm}, rice_fraction);
+  out.write_f64("/claims/confidence", {hm}, confidence);
+  out.write_f64("/claims/area_ha", {hm}, [&] {
+    std::vector<double> a(pixels);
+    for (double& v : a) v *= cfg.grid_resolution * cfg.grid_resolution / 1e4;
+    return a;
+  }());
+  out.write_i32("/claims/observations", {hm}, observations);
+  out.write_strings("/claims/flood_onset", onset);
+  out.write_strings("/claims/harvest", harvest);
+  out.write_string_table("/claims/events",
+                         {"claim_id", "last_flooded", "first_dry", "last_dry", "first_reflooded", "min_days",
+                          "max_days", "strength_sigma"},
+                         event_rows);
+  out.set_attribute("/claims/verdict", "description",
+                    "verified / not_verified / insufficient_data, from the field-averaged Sentinel-1 series");
+}
+
 }  // namespace
+
+kernels::FloodCycleParams flood_cycle_params(const Config& cfg) {
+  kernels::FloodCycleParams p;
+  p.min_observations = cfg.min_observations;
+  p.min_days_after_onset = cfg.min_days_after_onset;
+  p.flooded_z = cfg.flooded_z;
+  p.event_z = cfg.event_z;
+  p.max_event_days = cfg.max_event_days;
+  p.max_gap_days = cfg.max_gap_days;
+  return p;
+}
 
 RunSummary run_job(const Config& cfg, const RunOptions& opt) {
   RunSummary summary;
@@ -69,7 +139,8 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
   const auto items_path = cfg.resolve(cfg.items);
   Catalog catalog = read_stac_catalog(items_path, {season_start, season_end, cfg.season_lookback_days});
   const auto communes_path = cfg.resolve(cfg.communes).string();
-  CommuneLayer communes(communes_path, cfg.commune_code_field, cfg.commune_name_field, grid_srs);
+  PolygonLayer communes(communes_path, cfg.commune_code_field, cfg.commune_name_field, grid_srs,
+                        "communes.code_field / communes.name_field");
   const Bounds b = cfg.grid_extent.empty()
                        ? communes.bounds()
                        : Bounds{cfg.grid_extent[0], cfg.grid_extent[1], cfg.grid_extent[2], cfg.grid_extent[3]};
@@ -89,10 +160,27 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
       spdlog::info("skipped scene {}: {}", s.id, s.reason);
     }
   }
+  // --- claims and the rice mask the water regimes are decided on
+  std::optional<PolygonLayer> claims;
+  if (!cfg.claims.empty()) {
+    claims.emplace(cfg.resolve(cfg.claims).string(), cfg.claim_id_field, cfg.claim_practice_field, grid_srs,
+                   "claims.id_field / claims.practice_field");
+    spdlog::info("{} claims from {}", claims->size(), cfg.resolve(cfg.claims).string());
+  }
+  const bool s1_rice_detector = cfg.rice_mask == "sentinel1";
+  const std::string rice_mask_path = s1_rice_detector ? "" : cfg.resolve(cfg.rice_mask).string();
+  if (!s1_rice_detector) open_raster(rice_mask_path);  // fail now, naming the file, not in a block
+  const std::string rice_source = s1_rice_detector
+                                      ? "sentinel1: pixels the radar sees flooded, then growing (S1-only rice detector)"
+                                      : "raster: " + rice_mask_path + " (class 1 = rice)";
+
   EngineInputs in;
   in.config = &cfg;
   in.grid = &grid;
   in.communes = &communes;
+  in.claims = claims ? &*claims : nullptr;
+  in.rice_mask_path = rice_mask_path;
+  in.flood = flood_cycle_params(cfg);
   in.season_start = season_start;
   in.season_end = season_end;
   auto select_scenes = [&] {
@@ -133,11 +221,18 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
                                   "clear Sentinel-2 dates (SCL in sentinel2.usable_scl) in season");
     out.create_map<std::uint16_t>("/qa/s1_max_gap_days", 0,
                                   "longest stretch in days without a usable Sentinel-1 date, season bounds included");
-    for (const char* m : {"/maps/crop_class", "/maps/water_regime", "/maps/drainage_events"}) {
-      out.set_attribute(
-          m, "status", "not_computed: the classifier (issue #4) and flood-cycle detector (issue #3) are not built yet");
+    out.create_map<std::uint8_t>("/qa/regime_confidence", 0, "confidence of the water regime, 0–100 (0 = not rice)");
+    out.create_map<std::uint16_t>("/qa/cultivation_days", 0,
+                                  "flood onset → harvest in days (IPCC t), default where harvest not seen; 0 = not rice");
+    out.set_attribute("/maps/crop_class", "status", "not_computed: the crop classifier (issue #4) is not built yet");
+    for (const char* m : {"/maps/water_regime", "/maps/drainage_events", "/qa/regime_confidence"}) {
+      out.set_attribute(m, "rice_mask", rice_source);
+      out.set_attribute(m, "method",
+                        "per pixel, Quegan multi-temporal speckle filter then the flood-cycle detector "
+                        "(kernels/flood_cycle.hpp); parameters in config_toml [water_regime]");
     }
 
+    kernels::FieldSeriesAccumulator claim_series(season_days(in).size());
     kernels::CommuneAccumulator totals(communes.size());
     EngineOptions eo;
     eo.threads = cfg.threads;
@@ -151,7 +246,12 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
           out.write_map_window("/qa/s1_observation_count", w, blk.s1_count.data());
           out.write_map_window("/qa/s2_clear_count", w, blk.s2_clear.data());
           out.write_map_window("/qa/s1_max_gap_days", w, blk.s1_max_gap.data());
+          out.write_map_window("/maps/water_regime", w, blk.water_regime.data());
+          out.write_map_window("/maps/drainage_events", w, blk.drainage_events.data());
+          out.write_map_window("/qa/regime_confidence", w, blk.regime_confidence.data());
+          out.write_map_window("/qa/cultivation_days", w, blk.cultivation_days.data());
           totals.merge(blk.totals);
+          claim_series.merge(blk.claims);
         },
         opt.progress);
     if (auto failed = failures.take(); !failed.empty()) {
@@ -179,10 +279,10 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
       s1_mean[i] = t.pixels ? static_cast<double>(t.s1_observations) / static_cast<double>(t.pixels) : 0;
       s2_mean[i] = t.pixels ? static_cast<double>(t.s2_clear) / static_cast<double>(t.pixels) : 0;
       unobserved[i] = static_cast<double>(t.s1_unobserved_pixels) * grid.pixel_area_ha();
-      summary.communes.push_back({communes.codes()[i], communes.names()[i], area[i], s1_mean[i], s2_mean[i]});
+      summary.communes.push_back({communes.ids()[i], communes.labels()[i], area[i], s1_mean[i], s2_mean[i]});
     }
-    out.write_strings("/communes/code", communes.codes());
-    out.write_strings("/communes/name", communes.names());
+    out.write_strings("/communes/code", communes.ids());
+    out.write_strings("/communes/name", communes.labels());
     out.write_f64("/communes/area_ha", {hn}, area);
     out.set_attribute("/communes/area_ha", "description",
                       "commune area on the analysis grid (pixel count × pixel area)");
@@ -191,10 +291,20 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     std::vector<std::string> labels;
     for (const auto& k : cfg.classes) labels.push_back(k.name);
     out.set_attribute("/communes/crop_area_ha", "labels", labels);
-    write_not_computed(out, "/communes/rice_area_ha", {hn}, "crop classifier not built yet (issue #4)");
-    write_not_computed(out, "/communes/water_regime_area_ha", {hn, 4}, "flood-cycle detector not built yet (issue #3)");
+    std::vector<double> rice_ha(n), regime_ha(n * 4), awd_ha(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      rice_ha[i] = static_cast<double>(totals[i].rice_pixels) * grid.pixel_area_ha();
+      for (std::size_t k = 0; k < 4; ++k)
+        regime_ha[i * 4 + k] = static_cast<double>(totals[i].regime_pixels[k]) * grid.pixel_area_ha();
+      awd_ha[i] = regime_ha[i * 4 + 2];
+    }
+    out.write_f64("/communes/rice_area_ha", {hn}, rice_ha);
+    out.set_attribute("/communes/rice_area_ha", "rice_mask", rice_source);
+    out.write_f64("/communes/water_regime_area_ha", {hn, 4}, regime_ha);
     out.set_attribute("/communes/water_regime_area_ha", "labels", kRegimeLabels);
-    write_not_computed(out, "/communes/awd_area_ha", {hn}, "flood-cycle detector not built yet (issue #3)");
+    out.write_f64("/communes/awd_area_ha", {hn}, awd_ha);
+    out.set_attribute("/communes/awd_area_ha", "description", "rice area detected under multiple drainage (AWD)");
+    if (claims) write_claims(out, *claims, claim_series, season_days(in), season_start, cfg, in.flood);
     for (const char* p : {"/communes/ch4_baseline_t", "/communes/ch4_project_t", "/communes/ch4_reduction_t",
                           "/communes/co2e_reduction_t"}) {
       write_not_computed(out, p, {hn}, "IPCC methane not built yet (issue #5)");
@@ -241,6 +351,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     out.set_attribute("/", "config_toml", to_toml(cfg));
     write_georef(out, "/", grid);
     for (const char* m : {"/maps/crop_class", "/maps/water_regime", "/maps/drainage_events", "/maps/commune_index",
+                          "/qa/regime_confidence", "/qa/cultivation_days",
                           "/qa/s1_observation_count", "/qa/s2_clear_count", "/qa/s1_max_gap_days"}) {
       write_georef(out, m, grid);
     }

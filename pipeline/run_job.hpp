@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/flood_cycle.hpp"
 #include "pipeline/config.hpp"
 
 namespace paddymrv {
@@ -33,5 +34,8 @@ struct RunOptions {
 };
 
 RunSummary run_job(const Config& config, const RunOptions& options = {});
+
+// The detector settings of the config's [water_regime] section.
+kernels::FloodCycleParams flood_cycle_params(const Config& config);
 
 }  // namespace paddymrv

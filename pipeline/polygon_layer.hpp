@@ -1,7 +1,8 @@
 #pragma once
-// The communes of the run: identity (code, UTF-8 name) and polygons
-// reprojected to the analysis grid's CRS, rasterised block by block onto the
-// grid (pixel-centre rule) as indices into the commune table.
+// A polygon layer of the run — the communes (code, UTF-8 name) or the
+// claimed fields (claim_id, practice): identity plus polygons reprojected to
+// the analysis grid's CRS, rasterised block by block onto the grid
+// (pixel-centre rule) as indices into the layer's table.
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,21 +18,22 @@ struct Bounds {
   double xmin, ymin, xmax, ymax;
 };
 
-class CommuneLayer {
+class PolygonLayer {
  public:
   // Reads every polygon feature of the first layer. Throws InputError naming
   // the file when it cannot be read, has no polygons, lacks the code or
   // name field (the message lists the fields it does have), or cannot be
   // reprojected to the grid CRS.
-  CommuneLayer(const std::string& path, const std::string& code_field, const std::string& name_field,
-               const OGRSpatialReference& grid_crs);
-  ~CommuneLayer();
-  CommuneLayer(CommuneLayer&&) noexcept;
-  CommuneLayer& operator=(CommuneLayer&&) noexcept;
+  // `settings_hint` tells the user which config keys name the fields.
+  PolygonLayer(const std::string& path, const std::string& id_field, const std::string& label_field,
+               const OGRSpatialReference& grid_crs, const std::string& settings_hint = "");
+  ~PolygonLayer();
+  PolygonLayer(PolygonLayer&&) noexcept;
+  PolygonLayer& operator=(PolygonLayer&&) noexcept;
 
-  std::size_t size() const { return codes_.size(); }
-  const std::vector<std::string>& codes() const { return codes_; }
-  const std::vector<std::string>& names() const { return names_; }
+  std::size_t size() const { return ids_.size(); }
+  const std::vector<std::string>& ids() const { return ids_; }
+  const std::vector<std::string>& labels() const { return labels_; }
   Bounds bounds() const { return bounds_; }  // in grid CRS
 
   // Fills out[w.pixels()] with the commune row of each pixel centre, −1 outside.
@@ -39,7 +41,7 @@ class CommuneLayer {
   void rasterize(const AnalysisGrid& grid, const PixelWindow& w, std::vector<std::int32_t>& out) const;
 
  private:
-  std::vector<std::string> codes_, names_;
+  std::vector<std::string> ids_, labels_;
   std::vector<std::unique_ptr<OGRGeometry>> geometries_;  // grid CRS
   std::vector<Bounds> envelopes_;
   Bounds bounds_{};

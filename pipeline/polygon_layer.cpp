@@ -1,4 +1,4 @@
-#include "pipeline/commune_layer.hpp"
+#include "pipeline/polygon_layer.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,12 +8,12 @@
 
 namespace paddymrv {
 
-CommuneLayer::~CommuneLayer() = default;
-CommuneLayer::CommuneLayer(CommuneLayer&&) noexcept = default;
-CommuneLayer& CommuneLayer::operator=(CommuneLayer&&) noexcept = default;
+PolygonLayer::~PolygonLayer() = default;
+PolygonLayer::PolygonLayer(PolygonLayer&&) noexcept = default;
+PolygonLayer& PolygonLayer::operator=(PolygonLayer&&) noexcept = default;
 
-CommuneLayer::CommuneLayer(const std::string& path, const std::string& code_field, const std::string& name_field,
-                           const OGRSpatialReference& grid_crs) {
+PolygonLayer::PolygonLayer(const std::string& path, const std::string& code_field, const std::string& name_field,
+                           const OGRSpatialReference& grid_crs, const std::string& settings_hint) {
   auto ds = open_vector(path);
   if (ds->GetLayerCount() < 1) throw InputError(path + ": has no layer");
   OGRLayer* layer = ds->GetLayer(0);
@@ -24,7 +24,7 @@ CommuneLayer::CommuneLayer(const std::string& path, const std::string& code_fiel
     std::string have;
     for (int i = 0; i < defn->GetFieldCount(); ++i) have += (i ? ", " : "") + std::string(defn->GetFieldDefn(i)->GetNameRef());
     throw InputError(path + ": no field '" + (code_idx < 0 ? code_field : name_field) +
-                     "' (fields present: " + have + "); set communes.code_field / communes.name_field");
+                     "' (fields present: " + have + ")" + (settings_hint.empty() ? "" : "; set " + settings_hint));
   }
   const OGRSpatialReference* src_crs = layer->GetSpatialRef();
   OGRSpatialReference wgs84;
@@ -60,14 +60,14 @@ CommuneLayer::CommuneLayer(const std::string& path, const std::string& code_fiel
     bounds_.ymin = std::min(bounds_.ymin, env.MinY);
     bounds_.xmax = std::max(bounds_.xmax, env.MaxX);
     bounds_.ymax = std::max(bounds_.ymax, env.MaxY);
-    codes_.emplace_back(feature->IsFieldSetAndNotNull(code_idx) ? feature->GetFieldAsString(code_idx) : "");
-    names_.emplace_back(feature->IsFieldSetAndNotNull(name_idx) ? feature->GetFieldAsString(name_idx) : "");
+    ids_.emplace_back(feature->IsFieldSetAndNotNull(code_idx) ? feature->GetFieldAsString(code_idx) : "");
+    labels_.emplace_back(feature->IsFieldSetAndNotNull(name_idx) ? feature->GetFieldAsString(name_idx) : "");
     geometries_.push_back(std::move(geom));
   }
   if (geometries_.empty()) throw InputError(path + ": contains no polygon features");
 }
 
-void CommuneLayer::rasterize(const AnalysisGrid& grid, const PixelWindow& w, std::vector<std::int32_t>& out) const {
+void PolygonLayer::rasterize(const AnalysisGrid& grid, const PixelWindow& w, std::vector<std::int32_t>& out) const {
   out.assign(w.pixels(), -1);
   const auto gt = grid.geotransform(w);
   const Bounds win{gt[0], gt[3] - w.height * grid.resolution, gt[0] + w.width * grid.resolution, gt[3]};

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <map>
 
-#include "pipeline/commune_layer.hpp"
+#include "pipeline/polygon_layer.hpp"
 #include "pipeline/errors.hpp"
 #include "pipeline/gdal_handle.hpp"
 #include "tests/test_support.hpp"
@@ -32,12 +32,12 @@ std::string wkt(const OGRSpatialReference& s) {
 }
 }  // namespace
 
-TEST(CommuneLayer, RealGadmCommunesRasteriseToTheirAreas) {
+TEST(PolygonLayer, RealGadmCommunesRasteriseToTheirAreas) {
   REQUIRE_SHARED_DATA();
   const auto srs = utm48();
-  const CommuneLayer layer(kGadm, "GID_3", "NAME_3", srs);
+  const PolygonLayer layer(kGadm, "GID_3", "NAME_3", srs);
   ASSERT_EQ(layer.size(), 344u);
-  EXPECT_FALSE(layer.names()[0].empty());
+  EXPECT_FALSE(layer.labels()[0].empty());
 
   // Reference areas: the same polygons, reprojected by OGR, exact area in m².
   std::vector<double> area_m2;
@@ -74,10 +74,10 @@ TEST(CommuneLayer, RealGadmCommunesRasteriseToTheirAreas) {
     const double ha = pixels[i] * grid.pixel_area_ha(), ref = area_m2[i] / 1e4;
     total_px += ha;
     total_ref += ref;
-    EXPECT_GT(pixels[i], 0) << layer.names()[i];
+    EXPECT_GT(pixels[i], 0) << layer.labels()[i];
     // Pixel-centre rasterisation error scales with perimeter/area: loose per commune…
     if (ref > 2000) {
-      EXPECT_NEAR(ha / ref, 1.0, 0.03) << layer.names()[i];
+      EXPECT_NEAR(ha / ref, 1.0, 0.03) << layer.labels()[i];
     }
   }
   // …and tight for the province.
@@ -85,11 +85,11 @@ TEST(CommuneLayer, RealGadmCommunesRasteriseToTheirAreas) {
   EXPECT_GT(total_ref, 1.2e6);  // the merged province is ~ 13,000–14,000 km²+
 }
 
-TEST(CommuneLayer, MissingFieldIsReportedWithTheFieldsPresent) {
+TEST(PolygonLayer, MissingFieldIsReportedWithTheFieldsPresent) {
   REQUIRE_SHARED_DATA();
   const auto srs = utm48();
   try {
-    CommuneLayer(kGadm, "commune_code", "commune_name", srs);
+    PolygonLayer(kGadm, "commune_code", "commune_name", srs);
     FAIL();
   } catch (const InputError& e) {
     const std::string m = e.what();
@@ -99,14 +99,14 @@ TEST(CommuneLayer, MissingFieldIsReportedWithTheFieldsPresent) {
   }
 }
 
-TEST(CommuneLayer, UnreadableOrEmptyFilesAreInputErrors) {
+TEST(PolygonLayer, UnreadableOrEmptyFilesAreInputErrors) {
   const auto srs = utm48();
   const auto dir = std::filesystem::temp_directory_path() / ("paddymrv_com_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "bad.geojson") << "{ not json";
   std::ofstream(dir / "points.geojson")
       << R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"commune_code":"1","commune_name":"a"},"geometry":{"type":"Point","coordinates":[104,22]}}]})";
-  EXPECT_THROW(CommuneLayer((dir / "missing.geojson").string(), "commune_code", "commune_name", srs), InputError);
-  EXPECT_THROW(CommuneLayer((dir / "bad.geojson").string(), "commune_code", "commune_name", srs), InputError);
-  EXPECT_THROW(CommuneLayer((dir / "points.geojson").string(), "commune_code", "commune_name", srs), InputError);
+  EXPECT_THROW(PolygonLayer((dir / "missing.geojson").string(), "commune_code", "commune_name", srs), InputError);
+  EXPECT_THROW(PolygonLayer((dir / "bad.geojson").string(), "commune_code", "commune_name", srs), InputError);
+  EXPECT_THROW(PolygonLayer((dir / "points.geojson").string(), "commune_code", "commune_name", srs), InputError);
 }

@@ -1,0 +1,81 @@
+#include "kernels/field_series.hpp"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+
+namespace paddymrv::kernels {
+
+namespace {
+constexpr double kScale = 4294967296.0;  // 2^32
+std::int64_t fixed(float v) { return static_cast<std::int64_t>(std::llround(static_cast<double>(v) * kScale)); }
+}  // namespace
+
+FieldSeriesAccumulator::Sums& FieldSeriesAccumulator::sums(std::int32_t field) {
+  auto [it, fresh] = fields_.try_emplace(field);
+  if (fresh) {
+    it->second.vv.assign(n_dates_, 0);
+    it->second.vh.assign(n_dates_, 0);
+    it->second.n.assign(n_dates_, 0);
+  }
+  return it->second;
+}
+
+void FieldSeriesAccumulator::add_date(std::size_t d, std::span<const std::int32_t> field, std::span<const float> vv,
+                                      std::span<const float> vh) {
+  for (std::size_t i = 0; i < field.size(); ++i) {
+    if (field[i] < 0) continue;
+    // Field means use the same usability rule as the observation counts.
+    if (!(vv[i] > 0 && vh[i] > 0 && vv[i] < 1e6f && vh[i] < 1e6f)) continue;
+    Sums& s = sums(field[i]);
+    s.vv[d] += fixed(vv[i]);
+    s.vh[d] += fixed(vh[i]);
+    ++s.n[d];
+  }
+}
+
+void FieldSeriesAccumulator::add_pixels(std::span<const std::int32_t> field, std::span<const std::uint8_t> rice) {
+  for (std::size_t i = 0; i < field.size(); ++i) {
+    if (field[i] < 0) continue;
+    Sums& s = sums(field[i]);
+    ++s.pixels;
+    s.rice_pixels += rice[i] != 0;
+  }
+}
+
+void FieldSeriesAccumulator::merge(const FieldSeriesAccumulator& other) {
+  if (other.n_dates_ != n_dates_) throw std::invalid_argument("FieldSeriesAccumulator::merge: date counts differ");
+  for (const auto& [id, o] : other.fields_) {
+    Sums& s = sums(id);
+    for (std::size_t d = 0; d < n_dates_; ++d) s.vv[d] += o.vv[d], s.vh[d] += o.vh[d], s.n[d] += o.n[d];
+    s.pixels += o.pixels;
+    s.rice_pixels += o.rice_pixels;
+  }
+}
+
+FieldSeriesAccumulator::Series FieldSeriesAccumulator::series(std::int32_t field) const {
+  Series out;
+  out.vv.assign(n_dates_, std::numeric_limits<float>::quiet_NaN());
+  out.vh = out.vv;
+  const auto it = fields_.find(field);
+  if (it == fields_.end()) return out;
+  const Sums& s = it->second;
+  for (std::size_t d = 0; d < n_dates_; ++d) {
+    if (s.n[d] == 0) continue;
+    out.vv[d] = static_cast<float>(static_cast<double>(s.vv[d]) / kScale / static_cast<double>(s.n[d]));
+    out.vh[d] = static_cast<float>(static_cast<double>(s.vh[d]) / kScale / static_cast<double>(s.n[d]));
+    out.looks_per_pixel_sum = std::max(out.looks_per_pixel_sum, static_cast<double>(s.n[d]));
+  }
+  out.pixels = s.pixels;
+  out.rice_pixels = s.rice_pixels;
+  return out;
+}
+
+std::vector<std::int32_t> FieldSeriesAccumulator::fields() const {
+  std::vector<std::int32_t> out;
+  for (const auto& [id, s] : fields_) out.push_back(id);
+  return out;
+}
+
+}  // namespace paddymrv::kernels
