@@ -1,7 +1,9 @@
 #include "pipeline/result_report.hpp"
 
 #include <cmath>
+#include <cctype>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -85,6 +87,26 @@ std::string format_result_report(const std::filesystem::path& result, ReportForm
   }
   out += "rice: " + r.attribute_string("/communes/rice_area_ha", "rice_mask") + "\n";
   return out;
+}
+
+std::size_t write_claim_evidence(const std::filesystem::path& result, const std::filesystem::path& dir) {
+  const ResultReader r(result);
+  if (!r.exists("/claims/claim_id")) return 0;
+  const auto ids = r.read_strings("/claims/claim_id");
+  std::filesystem::create_directories(dir);
+  std::size_t written = 0;
+  for (std::size_t c = 0; c < ids.size(); ++c) {
+    const std::string ds = "/claims/evidence/" + std::to_string(c);
+    if (!r.exists(ds)) continue;
+    const auto png = r.read<std::uint8_t>(ds);
+    std::string name = ids[c];
+    for (char& ch : name)
+      if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.')) ch = '_';
+    std::ofstream(dir / (name + ".png"), std::ios::binary)
+        .write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
+    ++written;
+  }
+  return written;
 }
 
 }  // namespace paddymrv

@@ -11,4 +11,8 @@ enum class ReportFormat { text, csv, json };
 
 std::string format_result_report(const std::filesystem::path& result, ReportFormat format);
 
+// Writes every claim's evidence PNG (/claims/evidence) to dir/<claim_id>.png
+// (characters unsafe in file names replaced by '_'); returns how many.
+std::size_t write_claim_evidence(const std::filesystem::path& result, const std::filesystem::path& dir);
+
 }  // namespace paddymrv

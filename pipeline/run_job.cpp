@@ -10,6 +10,7 @@
 #include "pipeline/polygon_layer.hpp"
 #include "pipeline/dates.hpp"
 #include "pipeline/errors.hpp"
+#include "pipeline/evidence_plot.hpp"
 #include "pipeline/gdal_handle.hpp"
 #include "pipeline/parameters.hpp"
 #include "pipeline/provenance.hpp"
@@ -49,7 +50,8 @@ std::string day_to_date(std::chrono::sys_days start, int day) {
 
 // Verifies every claim on its field-averaged series and writes /claims.
 void write_claims(ResultWriter& out, const PolygonLayer& claims, const kernels::FieldSeriesAccumulator& acc,
-                  const std::vector<int>& days, std::chrono::sys_days start, const Config& cfg,
+                  const std::vector<int>& days, std::chrono::sys_days start, std::chrono::sys_days season_end,
+                  const Config& cfg,
                   const kernels::FloodCycleParams& flood) {
   const std::size_t m = claims.size();
   std::vector<std::string> verdicts, reasons, onset, harvest;
@@ -70,6 +72,14 @@ void write_claims(ResultWriter& out, const PolygonLayer& claims, const kernels::
     pixels[c] = static_cast<double>(s.pixels);
     onset.push_back(cycle.onset_day >= 0 ? day_to_date(start, cycle.onset_day) : "");
     harvest.push_back(cycle.harvest_day >= 0 ? day_to_date(start, cycle.harvest_day) : "");
+    EvidenceInput ev{claims.ids()[c], claims.labels()[c], verdicts.back(), reasons.back(), start,
+                     days.empty() ? 0 : std::max(days.back(), static_cast<int>((season_end - start).count())),
+                     days, s.vv, s.vh, cycle};
+    const auto png = claim_evidence_png(ev);
+    const std::string ds = "/claims/evidence/" + std::to_string(c);
+    out.write_u8(ds, {static_cast<hsize_t>(png.size())}, png);
+    out.set_attribute(ds, "claim_id", claims.ids()[c]);
+    out.set_attribute(ds, "mime_type", "image/png");
     for (const auto& e : cycle.events) {
       event_rows.push_back({claims.ids()[c], day_to_date(start, e.last_flooded_day), day_to_date(start, e.first_dry_day),
                             day_to_date(start, e.last_dry_day), day_to_date(start, e.first_reflooded_day),
@@ -304,7 +314,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     out.set_attribute("/communes/water_regime_area_ha", "labels", kRegimeLabels);
     out.write_f64("/communes/awd_area_ha", {hn}, awd_ha);
     out.set_attribute("/communes/awd_area_ha", "description", "rice area detected under multiple drainage (AWD)");
-    if (claims) write_claims(out, *claims, claim_series, season_days(in), season_start, cfg, in.flood);
+    if (claims) write_claims(out, *claims, claim_series, season_days(in), season_start, season_end, cfg, in.flood);
     for (const char* p : {"/communes/ch4_baseline_t", "/communes/ch4_project_t", "/communes/ch4_reduction_t",
                           "/communes/co2e_reduction_t"}) {
       write_not_computed(out, p, {hn}, "IPCC methane not built yet (issue #5)");

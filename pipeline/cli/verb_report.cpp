@@ -13,6 +13,8 @@ int verb_report(const std::vector<std::string>& args) {
       "paddymrv report — print a result's per-commune table\n\n"
       "Usage: paddymrv report RESULT.h5 [--csv | --json]\n\nOptions");
   desc.add_options()("help,h", "show this help and exit")("csv", "comma-separated values")("json", "a JSON document")(
+      "evidence", po::value<std::string>()->value_name("DIR"),
+      "also write each claim's evidence picture to DIR/<claim_id>.png")(
       "result", po::value<std::string>()->value_name("RESULT.h5"), "the result file");
   po::positional_options_description pos;
   pos.add("result", 1);
@@ -25,6 +27,10 @@ int verb_report(const std::vector<std::string>& args) {
   if (!vm.count("result")) throw ConfigError("report: name the result file (paddymrv report RESULT.h5)");
   const ReportFormat f = vm.count("json") ? ReportFormat::json : vm.count("csv") ? ReportFormat::csv : ReportFormat::text;
   std::cout << format_result_report(vm["result"].as<std::string>(), f);
+  if (vm.count("evidence")) {
+    const auto n = write_claim_evidence(vm["result"].as<std::string>(), vm["evidence"].as<std::string>());
+    std::cerr << "wrote " << n << " evidence pictures to " << vm["evidence"].as<std::string>() << "\n";
+  }
   return kExitOk;
 }
 
