@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
       "revisit", po::value<int>()->default_value(6))("enl", po::value<double>()->default_value(4.5))(
       "width", po::value<int>()->default_value(400))("height", po::value<int>()->default_value(300))(
       "looks", po::value<double>()->default_value(4.4), "looks per pixel the detector assumes (nominal GRD)")(
+      "event-z", po::value<double>(), "override water_regime.event_z (for tuning on other seeds)")(
       "workdir", po::value<std::string>()->default_value("/tmp/paddymrv-accuracy"));
   po::variables_map vm;
   po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -154,7 +155,9 @@ int main(int argc, char** argv) {
       fvh[d] = c > 0 ? static_cast<float>(sum_vh[f * nd + d] / c) : NAN;
       n_px = std::max(n_px, c);
     }
-    const auto r = kernels::detect_flood_cycle({days, fvv, fvh, looks * n_px});
+    kernels::FloodCycleParams fp;
+    if (vm.count("event-z")) fp.event_z = vm["event-z"].as<double>();
+    const auto r = kernels::detect_flood_cycle({days, fvv, fvh, looks * n_px}, fp);
     const int got = static_cast<int>(r.regime);
     ++total;
     if (r.regime == WaterRegime::undetermined) {
@@ -186,6 +189,7 @@ int main(int argc, char** argv) {
   // crop map, to measure verification alone), verdicts against the truth.
   Config cfg = load_config((dir / "paddymrv.toml").string(),
                            {{"out", (dir / "claims_result.h5").string()}, {"rice-mask", (dir / "truth/crop_class.tif").string()}});
+  if (vm.count("event-z")) cfg.event_z = vm["event-z"].as<double>();
   run_job(cfg);
   const ResultReader rr(dir / "claims_result.h5");
   const auto ids = rr.read_strings("/claims/claim_id");
