@@ -8,6 +8,7 @@
 #include "pipeline/dates.hpp"
 #include "pipeline/errors.hpp"
 #include "pipeline/stac_catalog.hpp"
+#include "tests/test_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace paddymrv;
@@ -15,9 +16,7 @@ using namespace paddymrv;
 namespace {
 
 fs::path temp_dir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("paddymrv_cat_" + name + "_" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  return d;
+  return test::fresh_dir("cat_" + name);
 }
 
 CatalogOptions spring() { return {*parse_iso_date("2026-02-01"), *parse_iso_date("2026-06-15"), 0}; }

@@ -8,14 +8,14 @@
 #include "pipeline/dates.hpp"
 #include "pipeline/errors.hpp"
 #include "pipeline/parameters.hpp"
+#include "tests/test_support.hpp"
 
 namespace fs = std::filesystem;
 using namespace paddymrv;
 
 namespace {
 fs::path write_file(const std::string& name, const std::string& text) {
-  const fs::path dir = fs::temp_directory_path() / ("paddymrv_cfg_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  static const fs::path dir = test::fresh_dir("cfg");
   const fs::path p = dir / name;
   std::ofstream(p) << text;
   return p;

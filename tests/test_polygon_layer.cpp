@@ -101,8 +101,7 @@ TEST(PolygonLayer, MissingFieldIsReportedWithTheFieldsPresent) {
 
 TEST(PolygonLayer, UnreadableOrEmptyFilesAreInputErrors) {
   const auto srs = utm48();
-  const auto dir = std::filesystem::temp_directory_path() / ("paddymrv_com_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  const auto dir = test::fresh_dir("com");
   std::ofstream(dir / "bad.geojson") << "{ not json";
   std::ofstream(dir / "points.geojson")
       << R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"commune_code":"1","commune_name":"a"},"geometry":{"type":"Point","coordinates":[104,22]}}]})";

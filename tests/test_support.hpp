@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <vector>
 #include <string>
 
 namespace paddymrv::test {
@@ -14,11 +16,27 @@ inline std::string shared_data(const std::string& name) {
   return dir.empty() ? std::string() : dir + "/" + name;
 }
 
+// Directories made by fresh_dir(), removed when the test process ends
+// (kept when PADDYMRV_KEEP_TEST_OUTPUT is set, for debugging).
+struct TempDirs {
+  std::vector<std::filesystem::path> dirs;
+  ~TempDirs() {
+    if (std::getenv("PADDYMRV_KEEP_TEST_OUTPUT")) return;
+    std::error_code ec;
+    for (const auto& d : dirs) std::filesystem::remove_all(d, ec);
+  }
+};
+inline TempDirs& temp_dirs() {
+  static TempDirs t;
+  return t;
+}
+
 // A fresh directory under the system temp folder, unique per process and tag.
 inline std::filesystem::path fresh_dir(const std::string& tag) {
   const auto d = std::filesystem::temp_directory_path() / ("paddymrv_" + tag + "_" + std::to_string(::getpid()));
   std::filesystem::remove_all(d);
   std::filesystem::create_directories(d);
+  temp_dirs().dirs.push_back(d);
   return d;
 }
 
