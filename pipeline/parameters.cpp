@@ -1,3 +1,4 @@
+#include "pipeline/toml_text.hpp"
 #include "pipeline/parameters.hpp"
 
 #include <fstream>
@@ -29,28 +30,7 @@ std::filesystem::path Config::resolve(const std::string& path) const {
 
 namespace {
 
-std::string quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default: out += c;
-    }
-  }
-  return out + "\"";
-}
 
-std::string format_double(double v) {
-  std::ostringstream os;
-  os.precision(17);
-  os << v;
-  std::string s = os.str();
-  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
-  return s;
-}
 
 // Typed readers shared by TOML and text front ends.
 std::string toml_string(const toml::node& n) {
@@ -106,7 +86,7 @@ Parameter string_param(std::string key, std::string flag, std::string doc, std::
   return {std::move(key), std::move(flag), std::move(type), std::move(doc),
           [m](Config& c, const toml::node& n) { c.*m = toml_string(n); },
           [m](Config& c, const std::string& s) { c.*m = s; },
-          [m](const Config& c) { return quote(c.*m); }};
+          [m](const Config& c) { return toml_quote(c.*m); }};
 }
 Parameter int_param(std::string key, std::string flag, std::string doc, int Config::*m) {
   return {std::move(key), std::move(flag), "int", std::move(doc),
@@ -118,7 +98,7 @@ Parameter double_param(std::string key, std::string flag, std::string doc, doubl
   return {std::move(key), std::move(flag), "float", std::move(doc),
           [m](Config& c, const toml::node& n) { c.*m = toml_double(n); },
           [m](Config& c, const std::string& s) { c.*m = parse_double(s); },
-          [m](const Config& c) { return format_double(c.*m); }};
+          [m](const Config& c) { return toml_float(c.*m); }};
 }
 Parameter doubles_param(std::string key, std::string flag, std::string doc,
                         std::vector<double> Config::*m) {
@@ -133,7 +113,7 @@ Parameter doubles_param(std::string key, std::string flag, std::string doc,
           [m](const Config& c) {
             std::string out = "[";
             for (std::size_t i = 0; i < (c.*m).size(); ++i)
-              out += (i ? ", " : "") + format_double((c.*m)[i]);
+              out += (i ? ", " : "") + toml_float((c.*m)[i]);
             return out + "]";
           }};
 }
@@ -403,7 +383,7 @@ std::string to_toml(const Config& c) {
   }
   os << "\n# Crop class table; codes 1–12 are fixed (DESIGN §3), more may be added.\n";
   for (const auto& k : c.classes) {
-    os << "[[classes]]\ncode = " << k.code << "\nname = " << quote(k.name) << "\n";
+    os << "[[classes]]\ncode = " << k.code << "\nname = " << toml_quote(k.name) << "\n";
   }
   return os.str();
 }

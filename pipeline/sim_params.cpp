@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <toml++/toml.h>
 
+#include "pipeline/toml_text.hpp"
 #include "pipeline/dates.hpp"
 #include "pipeline/errors.hpp"
 #include "pipeline/simulator.hpp"
@@ -28,27 +29,7 @@ struct ParamSpec {
   std::function<std::string(const SimulationParams&)> get;         // TOML literal
 };
 
-std::string quote_toml(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default: out += c;
-    }
-  }
-  return out + "\"";
-}
 
-std::string format_double(double v) {
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);  // shortest round-trip form
-  std::string s(buf, r.ptr);
-  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";  // stays a TOML float
-  return s;
-}
 
 long long parse_integer(const std::string& text) {
   long long v = 0;
@@ -92,7 +73,7 @@ ParamSpec real_param(std::string key, std::string group, double SimulationParams
             if (x < lo || x > hi) throw std::invalid_argument("must be in " + range_text(lo, hi));
             p.*m = x;
           },
-          [=](const SimulationParams& p) { return format_double(p.*m); }};
+          [=](const SimulationParams& p) { return toml_float(p.*m); }};
 }
 
 ParamSpec date_param(std::string key, std::string group, std::string SimulationParams::*m, std::string doc) {
@@ -101,7 +82,7 @@ ParamSpec date_param(std::string key, std::string group, std::string SimulationP
             if (!parse_iso_date(v)) throw std::invalid_argument("'" + v + "' is not an ISO date YYYY-MM-DD");
             p.*m = v;
           },
-          [=](const SimulationParams& p) { return quote_toml(p.*m); }};
+          [=](const SimulationParams& p) { return toml_quote(p.*m); }};
 }
 
 const std::vector<ParamSpec>& table() {
@@ -131,7 +112,7 @@ const std::vector<ParamSpec>& table() {
                    if (v.empty()) throw std::invalid_argument("must not be empty");
                    p.season_name = v;
                  },
-                 [](const P& p) { return quote_toml(p.season_name); }});
+                 [](const P& p) { return toml_quote(p.season_name); }});
     t.push_back(date_param("season_start", s, &P::season_start, "first day of the season; every scene lies inside"));
     t.push_back(date_param("season_end", s, &P::season_end, "last day of the season"));
 
@@ -199,7 +180,7 @@ const std::vector<ParamSpec>& table() {
                    if (v != "esa" && v != "common") throw std::invalid_argument("must be esa or common");
                    p.s2_asset_names = v;
                  },
-                 [](const P& p) { return quote_toml(p.s2_asset_names); }});
+                 [](const P& p) { return toml_quote(p.s2_asset_names); }});
 
     const std::string v = "reference samples and claims";
     t.push_back(real_param("reference_fraction", v, &P::reference_fraction, 0, 1,
@@ -345,7 +326,7 @@ void load_params_toml(SimulationParams& params, const std::filesystem::path& fil
     } else if (auto iv = node.value_exact<std::int64_t>()) {
       text = std::to_string(*iv);
     } else if (auto dv = node.value_exact<double>()) {
-      text = format_double(*dv);
+      text = toml_float(*dv);
     } else if (auto bv = node.value_exact<bool>()) {
       text = *bv ? "true" : "false";
     } else if (node.is_date()) {
