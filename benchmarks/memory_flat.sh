@@ -13,6 +13,9 @@ bin=${PADDYMRV_BIN:-build/pipeline/paddymrv}
 mkdir -p "$work"
 
 threads=${THREADS:-2}
+# 200 px blocks tile both presets into whole blocks (800 = 4 × 200), so that
+# the two runs hold the same block geometry in flight and differ by area only.
+block=${BLOCK_SIZE:-200}
 declare -A rss secs
 for preset in bench-s bench-m; do
   if [ ! -f "$work/$preset/items.json" ]; then
@@ -21,7 +24,7 @@ for preset in bench-s bench-m; do
   fi
   log="$work/$preset.log"
   "$bin" run --config "$work/$preset/paddymrv.toml" --out "$work/$preset/result.h5" \
-    --threads "$threads" --report-format none --log-file "$log"
+    --threads "$threads" --block-size "$block" --report-format none --log-file "$log"
   line=$(grep "run finished" "$log" | tail -1)
   secs[$preset]=$(sed -E 's/.*finished: ([0-9.]+) s wall.*/\1/' <<<"$line")
   rss[$preset]=$(sed -E 's/.*peak RSS ([0-9.]+) MiB.*/\1/' <<<"$line")
@@ -35,7 +38,7 @@ echo "peak RSS ratio bench-m / bench-s = $ratio: $verdict" >&2
   echo
   echo "### Memory flatness — $(date -u +%Y-%m-%d) — $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
   echo
-  echo "Command: \`bash benchmarks/memory_flat.sh\` (THREADS=$threads, default block size and blocks in flight)"
+  echo "Command: \`bash benchmarks/memory_flat.sh\` (THREADS=$threads, BLOCK_SIZE=$block, default blocks in flight = 2 × threads)"
   echo
   echo "| preset | area (px) | wall (s) | peak RSS (MiB) |"
   echo "|---|---|---|---|"

@@ -5,6 +5,7 @@
 // Usage: paddymrv_regime_accuracy --seed N --revisit D [--enl L] [--width W --height H] [--workdir DIR]
 // Prints one markdown table row; benchmarks/water_regime_accuracy.sh runs the grid of settings.
 #include <boost/program_options.hpp>
+#include <spdlog/spdlog.h>
 
 #include <array>
 #include <cmath>
@@ -81,6 +82,7 @@ int main(int argc, char** argv) {
   po::variables_map vm;
   po::store(po::parse_command_line(argc, argv, desc), vm);
   gdal_init();
+  spdlog::set_level(spdlog::level::warn);  // stdout carries the table row only
   auto params = sim::preset("demo");
   const auto seed = vm["seed"].as<std::uint64_t>();
   const int revisit = vm["revisit"].as<int>();

@@ -19,7 +19,7 @@ const char* kUsage =
     "  run        the nightly job: scenes → maps, per-commune table → HDF5 result\n"
     "  report     print a result's per-commune table (text, CSV, JSON)\n\n"
     "Exit codes: 0 ok, 3 ok with quarantined scenes, 64 config/usage error,\n"
-    "65 input error, 70 internal error, 75 output locked by another run\n";
+    "65 input error, 70 internal error\n";
 
 }  // namespace
 
