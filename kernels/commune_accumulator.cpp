@@ -8,7 +8,8 @@ namespace paddymrv::kernels {
 void CommuneAccumulator::add_block(std::span<const std::int32_t> commune,
                                    std::span<const std::uint16_t> s1_count,
                                    std::span<const std::uint16_t> s2_count,
-                                   std::span<const std::uint8_t> water_regime) {
+                                   std::span<const std::uint8_t> water_regime,
+                                   std::span<const std::uint16_t> cultivation_days) {
   assert(commune.size() == s1_count.size() && commune.size() == s2_count.size() &&
          commune.size() == water_regime.size());
   const auto n = static_cast<std::int32_t>(rows_.size());
@@ -23,7 +24,9 @@ void CommuneAccumulator::add_block(std::span<const std::int32_t> commune,
     const std::uint8_t wr = water_regime[i];
     if (wr == 0) continue;
     ++r.rice_pixels;
-    ++r.regime_pixels[wr >= 1 && wr <= 3 ? wr - 1u : 3u];
+    const std::size_t k = wr >= 1 && wr <= 3 ? wr - 1u : 3u;
+    ++r.regime_pixels[k];
+    r.regime_days[k] += cultivation_days[i];
   }
 }
 

@@ -21,6 +21,8 @@ struct CommuneTotals {
   // Rice pixels per water regime: continuously flooded, single drainage,
   // multiple drainage, undetermined (the columns of water_regime_area_ha).
   std::array<std::int64_t, 4> regime_pixels{};
+  // Σ cultivation days of those pixels (pixel·days), per regime: IPCC's t × A.
+  std::array<std::int64_t, 4> regime_days{};
 
   CommuneTotals& operator+=(const CommuneTotals& o) {
     pixels += o.pixels;
@@ -28,7 +30,7 @@ struct CommuneTotals {
     s2_clear += o.s2_clear;
     s1_unobserved_pixels += o.s1_unobserved_pixels;
     rice_pixels += o.rice_pixels;
-    for (std::size_t k = 0; k < 4; ++k) regime_pixels[k] += o.regime_pixels[k];
+    for (std::size_t k = 0; k < 4; ++k) regime_pixels[k] += o.regime_pixels[k], regime_days[k] += o.regime_days[k];
     return *this;
   }
   bool operator==(const CommuneTotals&) const = default;
@@ -39,9 +41,11 @@ class CommuneAccumulator {
   explicit CommuneAccumulator(std::size_t n_communes) : rows_(n_communes) {}
 
   // commune[i] is the row of pixel i (−1 outside every commune);
-  // water_regime[i] uses the /maps/water_regime codes (0 = not rice).
+  // water_regime[i] uses the /maps/water_regime codes (0 = not rice);
+  // cultivation_days[i] the pixel's cultivation period.
   void add_block(std::span<const std::int32_t> commune, std::span<const std::uint16_t> s1_count,
-                 std::span<const std::uint16_t> s2_count, std::span<const std::uint8_t> water_regime);
+                 std::span<const std::uint16_t> s2_count, std::span<const std::uint8_t> water_regime,
+                 std::span<const std::uint16_t> cultivation_days);
   void merge(const CommuneAccumulator& other);
 
   std::size_t size() const { return rows_.size(); }

@@ -173,7 +173,7 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
     }
     kernels::add_s2_clear(scl, scl_mask, b.s2_clear);
   }
-  b.totals.add_block(b.commune, b.s1_count, b.s2_clear, b.water_regime);
+  b.totals.add_block(b.commune, b.s1_count, b.s2_clear, b.water_regime, b.cultivation_days);
   return b;
 }
 

@@ -56,6 +56,26 @@ struct Config {
   int max_event_days = 24;
   int max_gap_days = 14;
 
+  // [methane] — IPCC 2019 Refinement Vol. 4 Ch. 5.5 defaults; the
+  // province may set national Tier 2 factors (e.g. Vietnam North, early
+  // season 2.21 kg CH4/ha/d; Climate 8(6):74, 2020) with their source.
+  double ef_c = 1.22;
+  std::vector<double> ef_c_range = {0.83, 1.81};
+  std::string ef_c_source = "IPCC 2019 Refinement Vol. 4 Table 5.11, South-East Asia";
+  std::vector<double> sf_w = {1.00, 0.71, 0.55};
+  std::vector<double> sf_w_low = {0.73, 0.53, 0.41};
+  std::vector<double> sf_w_high = {1.27, 0.94, 0.72};
+  std::string sf_w_source = "IPCC 2019 Refinement Vol. 4 Table 5.12";
+  double sf_p = 1.00;
+  std::vector<double> sf_p_range = {1.00, 1.00};
+  std::string sf_p_source = "IPCC 2019 Refinement Vol. 4 Table 5.13, non-flooded < 180 d before cultivation";
+  std::vector<double> amendment_rates;  // t/ha per amendment type (ROA)
+  std::vector<double> amendment_cfoa;   // CFOA per type (Table 5.14): straw < 30 d 1.00, > 30 d 0.19, compost 0.17, …
+  int default_cultivation_days = 102;
+  double gwp100 = 28.0;
+  int monte_carlo_samples = 2000;
+  int monte_carlo_seed = 20261129;
+
   // [claims]
   std::string claim_id_field = "claim_id";
   std::string claim_practice_field = "practice";

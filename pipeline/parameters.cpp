@@ -210,6 +210,37 @@ std::vector<Parameter> build_parameters() {
                 "A gap between radar dates longer than this (and 1.6 × the usual spacing) in the drainage window "
                 "makes 'continuously flooded' undeterminable.",
                 &Config::max_gap_days),
+      double_param("methane.ef_c", "",
+                   "Baseline emission factor EF_c, continuously flooded without organic amendments, kg CH4/ha/day.",
+                   &Config::ef_c),
+      doubles_param("methane.ef_c_range", "", "95 % range of EF_c (low, high) for the Monte Carlo interval.",
+                    &Config::ef_c_range),
+      string_param("methane.ef_c_source", "", "Where EF_c comes from (stored with the result).", &Config::ef_c_source),
+      doubles_param("methane.sf_w", "",
+                    "Water-regime scaling factors SF_w: continuously flooded, single drainage, multiple drainage.",
+                    &Config::sf_w),
+      doubles_param("methane.sf_w_low", "", "Lower ends of the SF_w ranges, same order.", &Config::sf_w_low),
+      doubles_param("methane.sf_w_high", "", "Upper ends of the SF_w ranges, same order.", &Config::sf_w_high),
+      string_param("methane.sf_w_source", "", "Where SF_w comes from.", &Config::sf_w_source),
+      double_param("methane.sf_p", "", "Pre-season water regime scaling factor SF_p.", &Config::sf_p),
+      doubles_param("methane.sf_p_range", "", "95 % range of SF_p (low, high).", &Config::sf_p_range),
+      string_param("methane.sf_p_source", "", "Where SF_p comes from.", &Config::sf_p_source),
+      doubles_param("methane.amendment_rates", "",
+                    "Organic amendments applied, t/ha per type (ROA of Eq. 5.3); empty = none.",
+                    &Config::amendment_rates),
+      doubles_param("methane.amendment_cfoa", "",
+                    "Conversion factor CFOA of each amendment type (Table 5.14: straw < 30 d 1.00, straw > 30 d 0.19, "
+                    "compost 0.17, farmyard manure 0.21, green manure 0.45).",
+                    &Config::amendment_cfoa),
+      int_param("methane.default_cultivation_days", "",
+                "Cultivation period where the radar does not show the harvest (IPCC Table 5.11A, SE Asia: 102).",
+                &Config::default_cultivation_days),
+      double_param("methane.gwp100", "gwp100", "GWP100 of CH4: 28 (AR5, UNFCCC and VCS reporting) or 27.0 (AR6).",
+                   &Config::gwp100),
+      int_param("methane.monte_carlo_samples", "", "Draws of the factor Monte Carlo for the 95 % interval.",
+                &Config::monte_carlo_samples),
+      int_param("methane.monte_carlo_seed", "", "Seed of that Monte Carlo: same seed, same interval.",
+                &Config::monte_carlo_seed),
       string_param("claims.id_field", "claim-id-field", "Attribute holding the claim id.", &Config::claim_id_field),
       string_param("claims.practice_field", "claim-practice-field",
                    "Attribute holding the claimed practice (AWD, CF, …).", &Config::claim_practice_field),
@@ -349,6 +380,20 @@ void validate(const Config& c) {
   if (!(c.event_z > c.flooded_z)) fail("water_regime.event_z", "must exceed water_regime.flooded_z");
   if (!(c.claim_min_rice_fraction >= 0 && c.claim_min_rice_fraction <= 1))
     fail("claims.min_rice_fraction", "must be 0–1");
+  if (!(c.ef_c > 0)) fail("methane.ef_c", "must be > 0");
+  auto range_ok = [](const std::vector<double>& r, double v) { return r.size() == 2 && r[0] <= v && v <= r[1]; };
+  if (!range_ok(c.ef_c_range, c.ef_c)) fail("methane.ef_c_range", "needs low ≤ ef_c ≤ high");
+  if (!range_ok(c.sf_p_range, c.sf_p)) fail("methane.sf_p_range", "needs low ≤ sf_p ≤ high");
+  if (c.sf_w.size() != 3 || c.sf_w_low.size() != 3 || c.sf_w_high.size() != 3)
+    fail("methane.sf_w", "needs 3 values (CF, single, multiple), and as many lows and highs");
+  for (std::size_t k = 0; k < 3; ++k)
+    if (!(c.sf_w_low[k] <= c.sf_w[k] && c.sf_w[k] <= c.sf_w_high[k])) fail("methane.sf_w", "each needs low ≤ value ≤ high");
+  if (c.amendment_rates.size() != c.amendment_cfoa.size())
+    fail("methane.amendment_rates", "needs one CFOA per rate (methane.amendment_cfoa)");
+  if (c.default_cultivation_days < 1 || c.default_cultivation_days > 366)
+    fail("methane.default_cultivation_days", "must be 1–366");
+  if (!(c.gwp100 > 0)) fail("methane.gwp100", "must be > 0");
+  if (c.monte_carlo_samples < 100 || c.monte_carlo_samples > 1000000) fail("methane.monte_carlo_samples", "must be 100–1e6");
   if (c.threads < 0 || c.threads > 1024) fail("engine.threads", "must be 0–1024");
   if (c.blocks_in_flight < 0 || c.blocks_in_flight > 4096) fail("engine.blocks_in_flight", "must be 0–4096");
   if (c.gdal_cache_mb < 16) fail("engine.gdal_cache_mb", "must be ≥ 16");

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "kernels/claim_verdict.hpp"
+#include "kernels/ipcc_methane.hpp"
 #include "pipeline/block_engine.hpp"
 #include "pipeline/polygon_layer.hpp"
 #include "pipeline/dates.hpp"
@@ -110,7 +111,57 @@ void write_claims(ResultWriter& out, const PolygonLayer& claims, const kernels::
                     "verified / not_verified / insufficient_data, from the field-averaged Sentinel-1 series");
 }
 
+// IPCC Tier 1 methane per commune from the detected regimes and the
+// cultivation days of every rice pixel (kernels/ipcc_methane.hpp).
+void write_methane(ResultWriter& out, const Config& cfg, const kernels::CommuneAccumulator& totals,
+                   double pixel_area_ha) {
+  const kernels::MethaneFactors f = methane_factors(cfg);
+  const std::size_t n = totals.size();
+  std::vector<kernels::RegimeHaDays> ha_days(n);
+  std::vector<double> baseline(n), project(n), reduction(n), co2e(n), ci(2 * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t k = 0; k < 4; ++k) ha_days[i][k] = static_cast<double>(totals[i].regime_days[k]) * pixel_area_ha;
+    const auto e = kernels::estimate_methane(f, ha_days[i]);
+    baseline[i] = e.baseline_t;
+    project[i] = e.project_t;
+    reduction[i] = e.reduction_t();
+    co2e[i] = reduction[i] * cfg.gwp100;
+  }
+  const auto interval = kernels::reduction_interval(f, ha_days, cfg.monte_carlo_samples,
+                                                    static_cast<std::uint64_t>(cfg.monte_carlo_seed));
+  for (std::size_t i = 0; i < n; ++i) ci[2 * i] = interval[i][0], ci[2 * i + 1] = interval[i][1];
+  const hsize_t hn = n;
+  out.write_f64("/communes/ch4_baseline_t", {hn}, baseline);
+  out.write_f64("/communes/ch4_project_t", {hn}, project);
+  out.write_f64("/communes/ch4_reduction_t", {hn}, reduction);
+  out.write_f64("/communes/co2e_reduction_t", {hn}, co2e);
+  out.write_f64("/communes/ch4_reduction_ci95_t", {hn, 2}, ci);
+  out.set_attribute("/communes/co2e_reduction_t", "gwp100", cfg.gwp100);
+  out.set_attribute("/communes/ch4_baseline_t", "description",
+                    "t CH4 if all rice were continuously flooded (IPCC 2019 Eq. 5.1-5.3)");
+  out.set_attribute("/communes/ch4_project_t", "description",
+                    "t CH4 under the detected water regimes, undetermined counted as continuously flooded");
+  out.set_attribute("/communes/ch4_reduction_ci95_t", "description",
+                    "2.5 % and 97.5 % quantiles of the reduction, Monte Carlo over the factor ranges "
+                    "(methane.* in config_toml); the rice-area uncertainty is not included yet (no classifier "
+                    "validation, issue #4)");
+  const std::vector<std::string> sources = {cfg.ef_c_source, cfg.sf_w_source, cfg.sf_p_source};
+  out.set_attribute("/communes/ch4_baseline_t", "factor_sources", sources);
+}
+
 }  // namespace
+
+kernels::MethaneFactors methane_factors(const Config& cfg) {
+  kernels::MethaneFactors f;
+  f.ef_c = {cfg.ef_c, cfg.ef_c_range[0], cfg.ef_c_range[1]};
+  for (std::size_t k = 0; k < 3; ++k) f.sf_w[k] = {cfg.sf_w[k], cfg.sf_w_low[k], cfg.sf_w_high[k]};
+  f.sf_p = {cfg.sf_p, cfg.sf_p_range[0], cfg.sf_p_range[1]};
+  for (std::size_t a = 0; a < cfg.amendment_rates.size(); ++a) {
+    const double cfoa = cfg.amendment_cfoa[a];
+    f.amendments.push_back({cfg.amendment_rates[a], {cfoa, cfoa, cfoa}});
+  }
+  return f;
+}
 
 kernels::FloodCycleParams flood_cycle_params(const Config& cfg) {
   kernels::FloodCycleParams p;
@@ -120,6 +171,7 @@ kernels::FloodCycleParams flood_cycle_params(const Config& cfg) {
   p.event_z = cfg.event_z;
   p.max_event_days = cfg.max_event_days;
   p.max_gap_days = cfg.max_gap_days;
+  p.default_cultivation_days = cfg.default_cultivation_days;
   return p;
 }
 
@@ -315,12 +367,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     out.write_f64("/communes/awd_area_ha", {hn}, awd_ha);
     out.set_attribute("/communes/awd_area_ha", "description", "rice area detected under multiple drainage (AWD)");
     if (claims) write_claims(out, *claims, claim_series, season_days(in), season_start, season_end, cfg, in.flood);
-    for (const char* p : {"/communes/ch4_baseline_t", "/communes/ch4_project_t", "/communes/ch4_reduction_t",
-                          "/communes/co2e_reduction_t"}) {
-      write_not_computed(out, p, {hn}, "IPCC methane not built yet (issue #5)");
-    }
-    out.set_attribute("/communes/co2e_reduction_t", "gwp100", 28.0);
-    write_not_computed(out, "/communes/ch4_reduction_ci95_t", {hn, 2}, "IPCC methane not built yet (issue #5)");
+    write_methane(out, cfg, totals, grid.pixel_area_ha());
 
     out.write_i64("/qa/communes/pixels", {hn}, pixels);
     out.write_f64("/qa/communes/s1_observation_mean", {hn}, s1_mean);

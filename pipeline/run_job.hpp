@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernels/flood_cycle.hpp"
+#include "kernels/ipcc_methane.hpp"
 #include "pipeline/config.hpp"
 
 namespace paddymrv {
@@ -34,6 +35,9 @@ struct RunOptions {
 };
 
 RunSummary run_job(const Config& config, const RunOptions& options = {});
+
+// The IPCC factors of the config's [methane] section.
+kernels::MethaneFactors methane_factors(const Config& config);
 
 // The detector settings of the config's [water_regime] section.
 kernels::FloodCycleParams flood_cycle_params(const Config& config);

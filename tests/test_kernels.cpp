@@ -49,21 +49,23 @@ TEST(CommuneAccumulator, MergeIsOrderIndependentAndMatchesOnePass) {
   std::vector<std::int32_t> commune(n);
   std::vector<std::uint16_t> s1(n), s2(n);
   std::vector<std::uint8_t> regime(n);
+  std::vector<std::uint16_t> days(n);
   const std::uint8_t codes[] = {0, 1, 2, 3, 255};
   for (std::size_t i = 0; i < n; ++i) {
     commune[i] = static_cast<std::int32_t>(rng() % 6) - 1;  // −1 = outside
     s1[i] = rng() % 30;
     s2[i] = rng() % 20;
     regime[i] = codes[rng() % 5];
+    days[i] = 90 + rng() % 30;
   }
   CommuneAccumulator whole(5);
-  whole.add_block(commune, s1, s2, regime);
+  whole.add_block(commune, s1, s2, regime, days);
   // Four "blocks" merged in two different orders.
   std::vector<CommuneAccumulator> parts(4, CommuneAccumulator(5));
   for (std::size_t b = 0; b < 4; ++b) {
     const std::size_t lo = b * n / 4, hi = (b + 1) * n / 4;
     parts[b].add_block({commune.data() + lo, hi - lo}, {s1.data() + lo, hi - lo}, {s2.data() + lo, hi - lo},
-                       {regime.data() + lo, hi - lo});
+                       {regime.data() + lo, hi - lo}, {days.data() + lo, hi - lo});
   }
   CommuneAccumulator fwd(5), rev(5);
   for (int b = 0; b < 4; ++b) fwd.merge(parts[b]);

@@ -1,0 +1,88 @@
+#include "kernels/ipcc_methane.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace paddymrv::kernels {
+
+double scaling_factor_organic(std::span<const Amendment> amendments) {
+  double s = 1.0;
+  for (const auto& a : amendments) s += a.rate_t_per_ha * a.cfoa.value;
+  return std::pow(s, 0.59);
+}
+
+double emission_factor(const MethaneFactors& f, int regime_index) {
+  return f.ef_c.value * f.sf_w[static_cast<std::size_t>(regime_index)].value * f.sf_p.value *
+         scaling_factor_organic(f.amendments);
+}
+
+MethaneEstimate estimate_methane(const MethaneFactors& f, const RegimeHaDays& hd) {
+  const double all = hd[0] + hd[1] + hd[2] + hd[3];
+  MethaneEstimate e;
+  e.baseline_t = ch4_tonnes(emission_factor(f, 0), 1.0, all);
+  // Undetermined rice counts as continuously flooded (conservative).
+  e.project_t = ch4_tonnes(emission_factor(f, 0), 1.0, hd[0] + hd[3]) + ch4_tonnes(emission_factor(f, 1), 1.0, hd[1]) +
+                ch4_tonnes(emission_factor(f, 2), 1.0, hd[2]);
+  return e;
+}
+
+namespace {
+
+// SplitMix64 + Box–Muller written out, so that a seed gives the same
+// interval with any standard library.
+class Rng {
+ public:
+  explicit Rng(std::uint64_t seed) : s_(seed) {}
+  std::uint64_t next() {
+    std::uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  double uniform() { return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53; }
+  double normal() {
+    const double u = uniform(), v = uniform();
+    return std::sqrt(-2.0 * std::log(u)) * std::cos(6.283185307179586 * v);
+  }
+
+ private:
+  std::uint64_t s_;
+};
+
+double draw(const Factor& f, Rng& rng) {
+  const double z = rng.normal();
+  const double half = z < 0 ? f.value - f.low : f.high - f.value;
+  return std::max(0.0, f.value + z * half / 1.959964);
+}
+
+double quantile(std::vector<double>& v, double q) {
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(lo), v.end());
+  const double a = v[lo];
+  if (lo + 1 >= v.size()) return a;
+  const double b = *std::min_element(v.begin() + static_cast<std::ptrdiff_t>(lo) + 1, v.end());
+  return a + (pos - static_cast<double>(lo)) * (b - a);
+}
+
+}  // namespace
+
+std::vector<std::array<double, 2>> reduction_interval(const MethaneFactors& f, std::span<const RegimeHaDays> communes,
+                                                      int samples, std::uint64_t seed) {
+  Rng rng(seed);
+  std::vector<std::vector<double>> draws(communes.size(), std::vector<double>(static_cast<std::size_t>(samples)));
+  for (int s = 0; s < samples; ++s) {
+    MethaneFactors g = f;
+    g.ef_c.value = draw(f.ef_c, rng);
+    for (std::size_t k = 0; k < 3; ++k) g.sf_w[k].value = draw(f.sf_w[k], rng);
+    g.sf_p.value = draw(f.sf_p, rng);
+    for (auto& a : g.amendments) a.cfoa.value = draw(a.cfoa, rng);
+    for (std::size_t c = 0; c < communes.size(); ++c)
+      draws[c][static_cast<std::size_t>(s)] = estimate_methane(g, communes[c]).reduction_t();
+  }
+  std::vector<std::array<double, 2>> out;
+  for (auto& d : draws) out.push_back({quantile(d, 0.025), quantile(d, 0.975)});
+  return out;
+}
+
+}  // namespace paddymrv::kernels

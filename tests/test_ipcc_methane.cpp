@@ -1,0 +1,53 @@
+// IPCC 2019 Refinement Vol. 4 Ch. 5.5 arithmetic, reproduced by hand.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "kernels/ipcc_methane.hpp"
+
+using namespace paddymrv::kernels;
+
+TEST(IpccMethane, HandComputedExample) {
+  // 1 ha, EF_c 1.22 (Table 5.11, SE Asia), 102 days (Table 5.11A),
+  // multiple drainage SF_w 0.55 (Table 5.12), SF_p 1.00, compost 5 t/ha with
+  // CFOA 0.17 (Table 5.14):
+  //   SF_o = (1 + 5 × 0.17)^0.59 = 1.85^0.59 = exp(0.59 × ln 1.85)
+  //        = exp(0.59 × 0.6151856) = exp(0.3629595) = 1.4375777
+  //   EF   = 1.22 × 0.55 × 1.00 × 1.4375777 = 0.9646146 kg CH4/ha/d
+  //   CH4  = 0.9646146 × 102 d × 1 ha = 98.39069 kg = 0.0983907 t
+  MethaneFactors f;
+  f.amendments.push_back({5.0, {0.17, 0.17, 0.17}});
+  EXPECT_NEAR(scaling_factor_organic(f.amendments), 1.4375777, 1e-6);
+  EXPECT_NEAR(emission_factor(f, 2), 0.9646146, 1e-6);
+  EXPECT_NEAR(ch4_tonnes(emission_factor(f, 2), 102, 1), 0.0983907, 1e-6);
+  // The same hectare continuously flooded: 1.22 × 1.4375777 × 102 / 1000.
+  EXPECT_NEAR(ch4_tonnes(emission_factor(f, 0), 102, 1), 1.22 * 1.4375777 * 0.102, 1e-6);
+}
+
+TEST(IpccMethane, BaselineProjectAndUndeterminedCountsAsFlooded) {
+  MethaneFactors f;  // no amendments: SF_o = 1
+  // ha·days: 10 ha CF, 5 ha single, 20 ha multiple, 2 ha undetermined, 100 days each.
+  const RegimeHaDays hd{1000, 500, 2000, 200};
+  const auto e = estimate_methane(f, hd);
+  EXPECT_NEAR(e.baseline_t, 1.22 * 3700 * 1e-3, 1e-9);
+  EXPECT_NEAR(e.project_t, 1.22 * (1200 * 1.00 + 500 * 0.71 + 2000 * 0.55) * 1e-3, 1e-9);
+  EXPECT_NEAR(e.reduction_t(), 1.22 * (500 * 0.29 + 2000 * 0.45) * 1e-3, 1e-9);
+}
+
+TEST(IpccMethane, MonteCarloIsDeterministicAndCoversTheAnalyticInterval) {
+  // Only EF_c uncertain, symmetric ±0.39 as a 95 % range: the reduction is
+  // linear in EF_c, so its interval is the point value × (1 ± 0.39/1.22).
+  MethaneFactors f;
+  f.ef_c = {1.22, 0.83, 1.61};
+  for (auto& s : f.sf_w) s.low = s.high = s.value;
+  const std::vector<RegimeHaDays> communes{{1000, 500, 2000, 0}, {0, 0, 100, 0}};
+  const auto a = reduction_interval(f, communes, 20000, 7);
+  const auto b = reduction_interval(f, communes, 20000, 7);
+  EXPECT_EQ(a, b);  // same seed, same interval, bit for bit
+  EXPECT_NE(reduction_interval(f, communes, 20000, 8)[0], a[0]);
+  for (std::size_t c = 0; c < communes.size(); ++c) {
+    const double point = estimate_methane(f, communes[c]).reduction_t();
+    EXPECT_NEAR(a[c][0], point * (1 - 0.39 / 1.22), 0.02 * point);
+    EXPECT_NEAR(a[c][1], point * (1 + 0.39 / 1.22), 0.02 * point);
+  }
+}
