@@ -67,6 +67,14 @@ PolygonLayer::PolygonLayer(const std::string& path, const std::string& code_fiel
   if (geometries_.empty()) throw InputError(path + ": contains no polygon features");
 }
 
+std::string PolygonLayer::wkt(std::size_t i) const {
+  char* text = nullptr;
+  geometries_.at(i)->exportToWkt(&text);
+  std::string out = text ? text : "";
+  CPLFree(text);
+  return out;
+}
+
 void PolygonLayer::rasterize(const AnalysisGrid& grid, const PixelWindow& w, std::vector<std::int32_t>& out) const {
   out.assign(w.pixels(), -1);
   const auto gt = grid.geotransform(w);

@@ -35,6 +35,8 @@ class PolygonLayer {
   const std::vector<std::string>& ids() const { return ids_; }
   const std::vector<std::string>& labels() const { return labels_; }
   Bounds bounds() const { return bounds_; }  // in grid CRS
+  // Geometry i as WKT in the grid CRS (stored with the result for export).
+  std::string wkt(std::size_t i) const;
 
   // Fills out[w.pixels()] with the commune row of each pixel centre, −1 outside.
   // Thread-safe: geometries are only read.

@@ -345,6 +345,10 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     }
     out.write_strings("/communes/code", communes.ids());
     out.write_strings("/communes/name", communes.labels());
+    std::vector<std::string> shapes;
+    for (std::size_t i = 0; i < communes.size(); ++i) shapes.push_back(communes.wkt(i));
+    out.write_strings("/communes/geometry_wkt", shapes);
+    out.set_attribute("/communes/geometry_wkt", "crs_wkt", grid.crs_wkt);
     out.write_f64("/communes/area_ha", {hn}, area);
     out.set_attribute("/communes/area_ha", "description",
                       "commune area on the analysis grid (pixel count × pixel area)");

@@ -12,6 +12,7 @@
 #include "pipeline/errors.hpp"
 #include "pipeline/gdal_handle.hpp"
 #include "pipeline/parameters.hpp"
+#include "pipeline/result_export.hpp"
 #include "pipeline/result_reader.hpp"
 #include "pipeline/run_job.hpp"
 #include "pipeline/simulator.hpp"
@@ -335,4 +336,39 @@ TEST(Integration, ProvinceConfigRasterisesTheRealCommunes) {
   EXPECT_EQ(r.read_strings("/communes/code").size(), 344u);
   const auto idx = r.read<std::int32_t>("/maps/commune_index");
   EXPECT_GT(std::count(idx.begin(), idx.end(), -1), 0);  // outside the province
+}
+
+TEST(Integration, ExportGivesCogsAndAGeoPackageThatGdalReads) {
+  const auto dir = test::fresh_dir("integration_export");
+  run_job(demo_config(dir / "r.h5"));
+  const auto s = export_result(dir / "r.h5", dir / "export");
+  ASSERT_GE(s.written.size(), 5u);
+  const ResultReader r(dir / "r.h5");
+  // The water-regime COG holds exactly the map of the result.
+  auto cog = open_raster((dir / "export/maps_water_regime.tif").string());
+  EXPECT_STREQ(cog->GetMetadataItem("LAYOUT", "IMAGE_STRUCTURE"), "COG");
+  const int w = cog->GetRasterXSize(), h = cog->GetRasterYSize();
+  std::vector<std::uint8_t> px(static_cast<std::size_t>(w) * h);
+  ASSERT_EQ(cog->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, w, h, px.data(), w, h, GDT_Byte, 0, 0, nullptr), CE_None);
+  EXPECT_EQ(px, r.read<std::uint8_t>("/maps/water_regime"));
+  double gt[6];
+  cog->GetGeoTransform(gt);
+  const auto rgt = r.attribute_doubles("/", "geotransform");
+  for (int i = 0; i < 6; ++i) EXPECT_DOUBLE_EQ(gt[i], rgt[i]);
+  // The commune layer: one feature per commune with the table's numbers.
+  auto gpkg = open_vector((dir / "export/communes.gpkg").string());
+  OGRLayer* layer = gpkg->GetLayer(0);
+  const auto names = r.read_strings("/communes/name");
+  const auto red = r.read<double>("/communes/ch4_reduction_t");
+  ASSERT_EQ(layer->GetFeatureCount(), static_cast<GIntBig>(names.size()));
+  std::size_t i = 0;
+  for (auto& f : *layer) {
+    EXPECT_EQ(std::string(f->GetFieldAsString("commune_name")), names[i]);
+    EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("ch4_reduction_t"), red[i]);
+    ASSERT_NE(f->GetGeometryRef(), nullptr);
+    EXPECT_GT(f->GetGeometryRef()->toMultiPolygon()->get_Area(), 0);
+    ++i;
+  }
+  for (const auto& e : std::filesystem::directory_iterator(dir / "export"))
+    EXPECT_EQ(e.path().string().find(".tmp-"), std::string::npos) << e.path();
 }

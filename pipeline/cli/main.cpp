@@ -17,7 +17,8 @@ const char* kUsage =
     "Verbs:\n"
     "  simulate   write a simulated season with ground truth (input contract)\n"
     "  run        the nightly job: scenes → maps, per-commune table → HDF5 result\n"
-    "  report     print a result's per-commune table (text, CSV, JSON)\n\n"
+    "  report     print a result's per-commune table (text, CSV, JSON), claim evidence pictures\n"
+    "  export     a result's maps as COGs and its communes as a GeoPackage, for QGIS\n\n"
     "Exit codes: 0 ok, 3 ok with quarantined scenes, 64 config/usage error,\n"
     "65 input error, 70 internal error\n";
 
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
     if (args[0] == "simulate") return paddymrv::cli::verb_simulate(args);
     if (args[0] == "run") return paddymrv::cli::verb_run(args);
     if (args[0] == "report") return paddymrv::cli::verb_report(args);
+    if (args[0] == "export") return paddymrv::cli::verb_export(args);
     std::cerr << "paddymrv: unknown verb '" << args[0] << "'\n\n" << kUsage;
     return paddymrv::kExitConfigError;
   } catch (const paddymrv::Error& e) {
