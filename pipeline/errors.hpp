@@ -12,7 +12,7 @@ enum ExitCode : int {
   kExitConfigError = 64,      // EX_USAGE: bad options or config, nothing was done
   kExitInputError = 65,       // EX_DATAERR: an input file is missing or malformed
   kExitInternalError = 70,    // EX_SOFTWARE: a bug or an I/O failure on output
-  kExitLocked = 75,           // EX_TEMPFAIL: another run holds the output lock (lock: issue #7, not built)
+  kExitLocked = 75,           // EX_TEMPFAIL: another run holds the output lock
 };
 
 class Error : public std::runtime_error {

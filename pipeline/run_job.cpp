@@ -16,6 +16,7 @@
 #include "pipeline/parameters.hpp"
 #include "pipeline/provenance.hpp"
 #include "pipeline/result_writer.hpp"
+#include "pipeline/run_lock.hpp"
 #include "pipeline/stac_catalog.hpp"
 
 namespace paddymrv {
@@ -265,6 +266,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
   // --- output, written under a temporary name
   const auto out_path = std::filesystem::absolute(cfg.resolve(cfg.out));
   summary.out_path = out_path.string();
+  const RunLock lock(out_path);
   // A scene whose header was fine may still fail to decode in some block.
   // Then it is quarantined and the grid processed again without it: every
   // block of a result uses the same scenes. Each pass drops ≥ 1 scene.

@@ -15,6 +15,7 @@
 #include "pipeline/result_export.hpp"
 #include "pipeline/result_reader.hpp"
 #include "pipeline/run_job.hpp"
+#include "pipeline/run_lock.hpp"
 #include "pipeline/simulator.hpp"
 #include "tests/test_support.hpp"
 
@@ -371,4 +372,27 @@ TEST(Integration, ExportGivesCogsAndAGeoPackageThatGdalReads) {
   }
   for (const auto& e : std::filesystem::directory_iterator(dir / "export"))
     EXPECT_EQ(e.path().string().find(".tmp-"), std::string::npos) << e.path();
+}
+
+TEST(Integration, SecondRunOnTheSameOutputIsRefusedWhileTheFirstHoldsTheLock) {
+  const auto dir = test::fresh_dir("integration_lock");
+  const auto out = dir / "r.h5";
+  {
+    const RunLock held(out);  // as if a first run were still writing
+    try {
+      run_job(demo_config(out));
+      FAIL() << "second run started";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.exit_code(), kExitLocked);
+      EXPECT_NE(std::string(e.what()).find("r.h5.lock"), std::string::npos);
+    }
+    const std::string cmd = std::string(PADDYMRV_BINARY) + " run --config " + (demo_dir() / "paddymrv.toml").string() +
+                            " --out " + out.string() + " > /dev/null 2>&1";
+    const int rc = std::system(cmd.c_str());
+    EXPECT_EQ(WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, kExitLocked);
+    EXPECT_FALSE(fs::exists(out));
+  }
+  // Released: the next run goes through.
+  EXPECT_EQ(run_job(demo_config(out)).exit_code, kExitOk);
+  EXPECT_TRUE(fs::exists(out));
 }

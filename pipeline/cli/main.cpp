@@ -20,7 +20,7 @@ const char* kUsage =
     "  report     print a result's per-commune table (text, CSV, JSON), claim evidence pictures\n"
     "  export     a result's maps as COGs and its communes as a GeoPackage, for QGIS\n\n"
     "Exit codes: 0 ok, 3 ok with quarantined scenes, 64 config/usage error,\n"
-    "65 input error, 70 internal error\n";
+    "65 input error, 70 internal error, 75 output locked by another run\n";
 
 }  // namespace
 
