@@ -93,8 +93,11 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
     const Asset& a_vv = s->assets.at("vv");
     const Asset& a_vh = s->assets.at("vh");
     try {
-      WindowReader(a_vv.path, a_vv.nodata, *in.grid).read(padded, s1_resampling, vv);
-      WindowReader(a_vh.path, a_vh.nodata, *in.grid).read(padded, s1_resampling, vh);
+      WindowReader rvv(a_vv.path, a_vv.nodata, *in.grid), rvh(a_vh.path, a_vh.nodata, *in.grid);
+      rvv.set_decibels(a_vv.decibels);
+      rvh.set_decibels(a_vh.decibels);
+      rvv.read(padded, s1_resampling, vv);
+      rvh.read(padded, s1_resampling, vh);
     } catch (const InputError& e) {
       if (!in.failures) throw;
       in.failures->record(s->id, e.what());

@@ -36,6 +36,7 @@ struct Config {
   std::string communes;
   std::string claims;
   std::string model;
+  int allow_network = 0;
 
   // [communes]
   std::string commune_code_field = "commune_code";

@@ -170,6 +170,10 @@ std::vector<Parameter> build_parameters() {
                    &Config::claims, "path"),
       string_param("inputs.model", "model", "Crop classifier model file written by `paddymrv train` (optional).",
                    &Config::model, "path"),
+      int_param("inputs.allow_network", "allow-network",
+                "1 = scene hrefs may be network paths (http, s3, /vsicurl…); 0 (default) = such scenes are "
+                "quarantined, so a catalogue can never make the nightly job reach the network.",
+                &Config::allow_network),
       string_param("communes.code_field", "commune-code-field", "Attribute holding the commune code.",
                    &Config::commune_code_field),
       string_param("communes.name_field", "commune-name-field", "Attribute holding the commune name (UTF-8).",
@@ -394,6 +398,7 @@ void validate(const Config& c) {
     fail("methane.default_cultivation_days", "must be 1–366");
   if (!(c.gwp100 > 0)) fail("methane.gwp100", "must be > 0");
   if (c.monte_carlo_samples < 100 || c.monte_carlo_samples > 1000000) fail("methane.monte_carlo_samples", "must be 100–1e6");
+  if (c.allow_network != 0 && c.allow_network != 1) fail("inputs.allow_network", "must be 0 or 1");
   if (c.threads < 0 || c.threads > 1024) fail("engine.threads", "must be 0–1024");
   if (c.blocks_in_flight < 0 || c.blocks_in_flight > 4096) fail("engine.blocks_in_flight", "must be 0–4096");
   if (c.gdal_cache_mb < 16) fail("engine.gdal_cache_mb", "must be ≥ 16");

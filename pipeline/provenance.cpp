@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 
 #include "pipeline/errors.hpp"
 #include "pipeline/gdal_handle.hpp"
@@ -78,7 +79,28 @@ bool overlaps_grid(GDALDataset& ds, const AnalysisGrid& grid) {
 }
 
 // The check of one asset; returns "" when fine, else the problem.
-std::string check_asset(const Scene& s, const Asset& a, const AnalysisGrid& grid, bool& overlaps) {
+// Linear power is never negative: a Sentinel-1 raster whose typical valid
+// value is below zero holds decibels (as many SNAP/pyroSAR exports do).
+bool looks_like_decibels(GDALDataset& ds, std::optional<double> nodata) {
+  GDALRasterBand* b = ds.GetRasterBand(1);
+  const int n = 64;
+  std::vector<float> v(static_cast<std::size_t>(n) * n);
+  if (b->RasterIO(GF_Read, 0, 0, ds.GetRasterXSize(), ds.GetRasterYSize(), v.data(), n, n, GDT_Float32, 0, 0,
+                  nullptr) != CE_None) {
+    return false;
+  }
+  int has = 0;
+  const double band_nodata = b->GetNoDataValue(&has);
+  const double nd = nodata ? *nodata : (has ? band_nodata : std::nan(""));
+  std::vector<float> valid;
+  for (float x : v)
+    if (std::isfinite(x) && static_cast<double>(x) != nd) valid.push_back(x);
+  if (valid.size() < 16) return false;
+  std::nth_element(valid.begin(), valid.begin() + static_cast<std::ptrdiff_t>(valid.size() / 2), valid.end());
+  return valid[valid.size() / 2] < 0.0f;
+}
+
+std::string check_asset(const Scene& s, Asset& a, const AnalysisGrid& grid, bool& overlaps) {
   GDALDatasetUniquePtr ds;
   try {
     ds = open_raster(a.path);
@@ -97,6 +119,7 @@ std::string check_asset(const Scene& s, const Asset& a, const AnalysisGrid& grid
     return a.path + ": Sentinel-2 L2A band must be uint16 (SCL uint8), found " + GDALGetDataTypeName(t);
   }
   overlaps = overlaps_grid(*ds, grid);
+  if (s.sensor == Sensor::sentinel1) a.decibels = looks_like_decibels(*ds, a.nodata);
   return "";
 }
 

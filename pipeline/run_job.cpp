@@ -200,7 +200,8 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
 
   // --- catalogue, communes, grid
   const auto items_path = cfg.resolve(cfg.items);
-  Catalog catalog = read_stac_catalog(items_path, {season_start, season_end, cfg.season_lookback_days});
+  Catalog catalog =
+      read_stac_catalog(items_path, {season_start, season_end, cfg.season_lookback_days, cfg.allow_network == 1});
   const auto communes_path = cfg.resolve(cfg.communes).string();
   PolygonLayer communes(communes_path, cfg.commune_code_field, cfg.commune_name_field, grid_srs,
                         "communes.code_field / communes.name_field");
@@ -222,6 +223,8 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     } else if (s.status == SceneStatus::skipped) {
       spdlog::info("skipped scene {}: {}", s.id, s.reason);
     }
+    for (const auto& [key, a] : s.assets)
+      if (a.decibels) spdlog::warn("scene {}: {} holds decibels, not linear power; converted on reading", s.id, a.path);
   }
   // --- claims and the rice mask the water regimes are decided on
   std::optional<PolygonLayer> claims;

@@ -21,6 +21,9 @@ struct Asset {
   double offset = 0.0;
   std::optional<double> nodata;  // from raster:bands[0].nodata; NaN allowed
   std::string sha256;            // filled by provenance hashing
+  // Backscatter delivered in dB instead of linear power (found by the scene
+  // check); the reader converts it, so kernels always see linear power.
+  bool decibels = false;
 };
 
 enum class SceneStatus { used, quarantined, skipped };

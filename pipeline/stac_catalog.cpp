@@ -71,7 +71,23 @@ void read_raster_band(const json& asset, Asset& a) {
   }
 }
 
-Scene parse_item(const json& item, const std::filesystem::path& folder) {
+bool is_network_path(const std::string& p) {
+  for (const char* prefix : {"http://", "https://", "ftp://", "s3://", "gs://", "/vsicurl", "/vsis3", "/vsigs",
+                             "/vsiaz", "/vsiadls", "/vsioss", "/vsiswift", "/vsihdfs", "/vsiwebhdfs"}) {
+    if (p.rfind(prefix, 0) == 0) return true;
+  }
+  return false;
+}
+
+// A relative href must stay inside the catalogue's folder: "../../etc/…"
+// in a catalogue is either a mistake or an attack.
+bool escapes(const std::filesystem::path& folder, const std::string& href) {
+  if (href.rfind("/vsi", 0) == 0 || std::filesystem::path(href).is_absolute()) return false;
+  const auto rel = std::filesystem::path(href).lexically_normal();
+  return !rel.empty() && *rel.begin() == "..";
+}
+
+Scene parse_item(const json& item, const std::filesystem::path& folder, bool allow_network) {
   Scene s;
   if (!item.is_object()) throw std::invalid_argument("item is not a JSON object");
   s.id = text_or(item, "id");
@@ -109,6 +125,13 @@ Scene parse_item(const json& item, const std::filesystem::path& folder) {
     a.key = key;
     a.href = text_or(asset, "href");
     if (a.href.empty()) throw std::invalid_argument("asset " + name + " has no href");
+    if (!allow_network && is_network_path(a.href)) {
+      throw std::invalid_argument("asset " + name + " is a network path (" + a.href +
+                                  "), not allowed (inputs.allow_network)");
+    }
+    if (a.href.rfind("file://", 0) != 0 && escapes(folder, a.href)) {
+      throw std::invalid_argument("asset " + name + " href " + a.href + " leaves the catalogue's folder");
+    }
     a.path = resolve_href(folder, a.href);
     read_raster_band(asset, a);
     if (s.assets.count(key)) throw std::invalid_argument("asset " + key + " given twice (" + name + ")");
@@ -146,7 +169,7 @@ Catalog read_stac_catalog(const std::filesystem::path& items_json, const Catalog
   for (const auto& item : doc["features"]) {
     Scene s;
     try {
-      s = parse_item(item, folder);
+      s = parse_item(item, folder, opt.allow_network);
     } catch (const std::exception& e) {
       s = Scene{};
       s.id = item.is_object() ? text_or(item, "id", "#" + std::to_string(index)) : "#" + std::to_string(index);

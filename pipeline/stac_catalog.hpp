@@ -17,6 +17,7 @@ struct CatalogOptions {
   std::chrono::sys_days season_start{};
   std::chrono::sys_days season_end{};
   int lookback_days = 0;
+  bool allow_network = false;  // http(s)://, s3:// and /vsicurl/-style hrefs
 };
 
 struct Catalog {

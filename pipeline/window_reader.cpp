@@ -70,12 +70,16 @@ void WindowReader::read_any(const PixelWindow& w, Resampling r, std::vector<T>& 
   } else {
     read_warped(w, r, out);
   }
-  if (nodata_) {
+  if (nodata_ && !std::isnan(*nodata_)) {
     // Source nodata → our missing value (NaN for float; 0 for integer bands).
     const double nd = *nodata_;
-    if (std::isnan(nd)) return;
     for (auto& v : out) {
       if (static_cast<double>(v) == nd) v = missing_value<T>();
+    }
+  }
+  if constexpr (std::is_floating_point_v<T>) {
+    if (decibels_) {
+      for (auto& v : out) v = std::pow(T(10), v / T(10));  // NaN stays NaN
     }
   }
 }

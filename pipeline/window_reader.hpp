@@ -26,6 +26,9 @@ class WindowReader {
   void read(const PixelWindow& w, Resampling r, std::vector<std::uint16_t>& out);
   void read(const PixelWindow& w, Resampling r, std::vector<std::uint8_t>& out);
 
+  // Values are decibels: read() returns linear power 10^(dB/10).
+  void set_decibels(bool db) { decibels_ = db; }
+
   // True when the fast aligned path applies.
   bool aligned() const { return aligned_; }
   const std::string& path() const { return path_; }
@@ -44,6 +47,7 @@ class WindowReader {
   std::optional<double> nodata_;
   double src_gt_[6] = {};
   bool aligned_ = false;
+  bool decibels_ = false;
   int factor_ = 1;  // source pixel = factor × grid pixel (aligned path)
   long long src_x_of_grid0_ = 0, src_y_of_grid0_ = 0;  // grid origin in source grid pixels × factor
 };

@@ -134,3 +134,30 @@ TEST(StacCatalog, CanonicalAssetNames) {
   EXPECT_EQ(canonical_s2_asset("B8A"), "B8A");
   EXPECT_EQ(canonical_s2_asset("visual"), "");
 }
+
+TEST(StacCatalog, NetworkAndEscapingHrefsAreQuarantined) {
+  const auto dir = temp_dir("hostile");
+  std::ofstream(dir / "items.json") << R"({"type":"FeatureCollection","features":[
+   {"type":"Feature","id":"net","properties":{"datetime":"2026-03-01T00:00:00Z","platform":"sentinel-1c","constellation":"sentinel-1"},
+    "assets":{"vv":{"href":"https://example.org/vv.tif"},"vh":{"href":"/vsicurl/https://example.org/vh.tif"}}},
+   {"type":"Feature","id":"escape","properties":{"datetime":"2026-03-07T00:00:00Z","platform":"sentinel-1c","constellation":"sentinel-1"},
+    "assets":{"vv":{"href":"../../etc/vv.tif"},"vh":{"href":"s1/vh.tif"}}},
+   {"type":"Feature","id":"inside","properties":{"datetime":"2026-03-13T00:00:00Z","platform":"sentinel-1c","constellation":"sentinel-1"},
+    "assets":{"vv":{"href":"s1/../s1/vv.tif"},"vh":{"href":"/data/abs/vh.tif"}}}]})";
+  auto by_id = [](const Catalog& c, const std::string& id) {
+    for (const auto& s : c.scenes)
+      if (s.id == id) return s;
+    ADD_FAILURE() << "no scene " << id;
+    return Scene{};
+  };
+  const Catalog cat = read_stac_catalog(dir / "items.json", spring());
+  ASSERT_EQ(cat.scenes.size(), 3u);
+  EXPECT_EQ(by_id(cat, "net").status, SceneStatus::quarantined);
+  EXPECT_NE(by_id(cat, "net").reason.find("network"), std::string::npos);
+  EXPECT_EQ(by_id(cat, "escape").status, SceneStatus::quarantined);
+  EXPECT_NE(by_id(cat, "escape").reason.find("leaves the catalogue's folder"), std::string::npos);
+  EXPECT_EQ(by_id(cat, "inside").status, SceneStatus::used);  // stays inside; absolute paths are allowed
+  CatalogOptions open = spring();
+  open.allow_network = true;
+  EXPECT_EQ(by_id(read_stac_catalog(dir / "items.json", open), "net").status, SceneStatus::used);
+}

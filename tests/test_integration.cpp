@@ -396,3 +396,47 @@ TEST(Integration, SecondRunOnTheSameOutputIsRefusedWhileTheFirstHoldsTheLock) {
   EXPECT_EQ(run_job(demo_config(out)).exit_code, kExitOk);
   EXPECT_TRUE(fs::exists(out));
 }
+
+TEST(Integration, BackscatterDeliveredInDecibelsIsDetectedAndConverted) {
+  const auto dir = test::fresh_dir("integration_db");
+  // Two Sentinel-1 scenes rewritten in dB (as SNAP-style exports deliver them).
+  std::ifstream in(demo_dir() / "items.json");
+  auto doc = nlohmann::json::parse(in);
+  int converted = 0;
+  for (auto& item : doc["features"]) {
+    for (auto& [key, asset] : item["assets"].items())
+      asset["href"] = (demo_dir() / asset["href"].get<std::string>()).string();
+    if (item["properties"]["constellation"] != "sentinel-1" || converted >= 2) continue;
+    for (const char* pol : {"vv", "vh"}) {
+      auto src = open_raster(item["assets"][pol]["href"].get<std::string>());
+      const int w = src->GetRasterXSize(), h = src->GetRasterYSize();
+      std::vector<float> v(static_cast<std::size_t>(w) * h);
+      ASSERT_EQ(src->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, w, h, v.data(), w, h, GDT_Float32, 0, 0, nullptr),
+                CE_None);
+      for (float& x : v)
+        if (x > 0) x = 10.0f * std::log10(x);  // nodata −32768 stays
+      const auto path = dir / (std::to_string(converted) + pol + "_db.tif");
+      GDALDatasetUniquePtr dst(GetGDALDriverManager()->GetDriverByName("GTiff")->Create(path.c_str(), w, h, 1,
+                                                                                         GDT_Float32, nullptr));
+      double gt[6];
+      src->GetGeoTransform(gt);
+      dst->SetGeoTransform(gt);
+      dst->SetProjection(src->GetProjectionRef());
+      ASSERT_EQ(dst->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, w, h, v.data(), w, h, GDT_Float32, 0, 0, nullptr),
+                CE_None);
+      item["assets"][pol]["href"] = path.string();
+    }
+    ++converted;
+  }
+  std::ofstream(dir / "items.json") << doc.dump();
+  run_job(demo_config(dir / "lin.h5"));
+  const RunSummary s = run_job(demo_config(dir / "db.h5", {{"items", (dir / "items.json").string()}}));
+  EXPECT_EQ(s.scenes_quarantined, 0u);
+  const ResultReader a(dir / "lin.h5"), b(dir / "db.h5");
+  // Without the conversion every dB pixel (negative) would count as unusable.
+  EXPECT_EQ(a.read<std::uint16_t>("/qa/s1_observation_count"), b.read<std::uint16_t>("/qa/s1_observation_count"));
+  const auto ra = a.read<std::uint8_t>("/maps/water_regime"), rb = b.read<std::uint8_t>("/maps/water_regime");
+  std::size_t same = 0;
+  for (std::size_t i = 0; i < ra.size(); ++i) same += ra[i] == rb[i];
+  EXPECT_GE(static_cast<double>(same) / static_cast<double>(ra.size()), 0.999);  // float rounding of the round trip
+}
