@@ -49,8 +49,7 @@ class Rng {
   std::uint64_t s_;
 };
 
-double draw(const Factor& f, Rng& rng) {
-  const double z = rng.normal();
+double at_z(const Factor& f, double z) {
   const double half = z < 0 ? f.value - f.low : f.high - f.value;
   return std::max(0.0, f.value + z * half / 1.959964);
 }
@@ -67,18 +66,25 @@ double quantile(std::vector<double>& v, double q) {
 
 }  // namespace
 
-std::vector<std::array<double, 2>> reduction_interval(const MethaneFactors& f, std::span<const RegimeHaDays> communes,
-                                                      int samples, std::uint64_t seed) {
+std::vector<std::array<double, 2>> reduction_interval(std::span<const MethaneFactors> factors,
+                                                      std::span<const RegimeHaDays> communes, int samples,
+                                                      std::uint64_t seed) {
   Rng rng(seed);
+  std::size_t amendments = 0;
+  for (const auto& f : factors) amendments = std::max(amendments, f.amendments.size());
+  std::vector<double> z(5 + amendments);
   std::vector<std::vector<double>> draws(communes.size(), std::vector<double>(static_cast<std::size_t>(samples)));
   for (int s = 0; s < samples; ++s) {
-    MethaneFactors g = f;
-    g.ef_c.value = draw(f.ef_c, rng);
-    for (std::size_t k = 0; k < 3; ++k) g.sf_w[k].value = draw(f.sf_w[k], rng);
-    g.sf_p.value = draw(f.sf_p, rng);
-    for (auto& a : g.amendments) a.cfoa.value = draw(a.cfoa, rng);
-    for (std::size_t c = 0; c < communes.size(); ++c)
+    for (double& v : z) v = rng.normal();
+    for (std::size_t c = 0; c < communes.size(); ++c) {
+      const MethaneFactors& f = factors[c];
+      MethaneFactors g = f;
+      g.ef_c.value = at_z(f.ef_c, z[0]);
+      for (std::size_t k = 0; k < 3; ++k) g.sf_w[k].value = at_z(f.sf_w[k], z[1 + k]);
+      g.sf_p.value = at_z(f.sf_p, z[4]);
+      for (std::size_t a = 0; a < g.amendments.size(); ++a) g.amendments[a].cfoa.value = at_z(f.amendments[a].cfoa, z[5 + a]);
       draws[c][static_cast<std::size_t>(s)] = estimate_methane(g, communes[c]).reduction_t();
+    }
   }
   std::vector<std::array<double, 2>> out;
   for (auto& d : draws) out.push_back({quantile(d, 0.025), quantile(d, 0.975)});

@@ -57,9 +57,13 @@ MethaneEstimate estimate_methane(const MethaneFactors& f, const RegimeHaDays& ha
 // Seeded Monte Carlo over the factor ranges (each factor two-piece normal:
 // its range read as a 95 % interval on each side of the value, truncated at
 // 0). One draw of the factors is shared by all communes — the factors are
-// systematic, not independent per commune. Returns, per commune, the 2.5 %
-// and 97.5 % quantiles of the reduction in t CH4. Deterministic for a seed.
-std::vector<std::array<double, 2>> reduction_interval(const MethaneFactors& f, std::span<const RegimeHaDays> communes,
-                                                      int samples, std::uint64_t seed);
+// systematic, not independent per commune: each sample draws one standard
+// normal per factor and applies it to every commune's own factors (which
+// differ where a commune overrides its amendments). Returns, per commune,
+// the 2.5 % and 97.5 % quantiles of the reduction in t CH4. Deterministic
+// for a seed.
+std::vector<std::array<double, 2>> reduction_interval(std::span<const MethaneFactors> factors,
+                                                      std::span<const RegimeHaDays> communes, int samples,
+                                                      std::uint64_t seed);
 
 }  // namespace paddymrv::kernels

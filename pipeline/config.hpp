@@ -15,6 +15,15 @@ struct CropClass {
   std::string name;
 };
 
+// A commune whose management differs from the province default, e.g. straw
+// incorporation surveyed there (IPCC Eq. 5.3 amendments replace the default).
+struct CommuneMethaneOverride {
+  std::string code;
+  std::vector<double> amendment_rates;  // t/ha
+  std::vector<double> amendment_cfoa;
+  std::string source;
+};
+
 struct Config {
   // Directory of the config file: relative input paths resolve against it.
   std::filesystem::path base_dir = ".";
@@ -76,6 +85,7 @@ struct Config {
   double gwp100 = 28.0;
   int monte_carlo_samples = 2000;
   int monte_carlo_seed = 20261129;
+  std::vector<CommuneMethaneOverride> methane_communes;  // [[methane_commune]]
 
   // [claims]
   std::string claim_id_field = "claim_id";

@@ -280,10 +280,40 @@ void read_classes(Config& c, const toml::node& n) {
   }
 }
 
+std::vector<double> toml_doubles(const toml::node* n) {
+  std::vector<double> out;
+  if (!n) return out;
+  const auto* a = n->as_array();
+  if (!a) throw std::invalid_argument("expected an array of numbers");
+  for (const auto& e : *a) out.push_back(toml_double(e));
+  return out;
+}
+
+void read_methane_communes(Config& c, const toml::node& n) {
+  const auto* arr = n.as_array();
+  if (!arr) throw std::invalid_argument("expected an array of tables [[methane_commune]]");
+  c.methane_communes.clear();
+  for (const auto& e : *arr) {
+    const auto* t = e.as_table();
+    if (!t || !(*t)["code"]) throw std::invalid_argument("each [[methane_commune]] needs a code");
+    for (const auto& [k, v] : *t) {
+      const std::string key(k.str());
+      if (key != "code" && key != "amendment_rates" && key != "amendment_cfoa" && key != "source")
+        throw std::invalid_argument("unknown key '" + key + "' in [[methane_commune]]");
+    }
+    CommuneMethaneOverride o;
+    o.code = toml_string(*(*t)["code"].node());
+    o.amendment_rates = toml_doubles((*t)["amendment_rates"].node());
+    o.amendment_cfoa = toml_doubles((*t)["amendment_cfoa"].node());
+    if ((*t)["source"]) o.source = toml_string(*(*t)["source"].node());
+    c.methane_communes.push_back(std::move(o));
+  }
+}
+
 void collect_leaf_keys(const toml::table& t, const std::string& prefix, std::vector<std::string>& out) {
   for (const auto& [k, v] : t) {
     const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
-    if (key == "classes") {
+    if (key == "classes" || key == "methane_commune") {
       out.push_back(key);
     } else if (const auto* sub = v.as_table()) {
       collect_leaf_keys(*sub, key, out);
@@ -317,7 +347,7 @@ Config load_config(const std::string& config_path, const std::map<std::string, s
     }
     c.base_dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
 
-    std::set<std::string> known{"classes"};
+    std::set<std::string> known{"classes", "methane_commune"};
     for (const auto& p : parameters()) known.insert(p.key);
     std::vector<std::string> keys;
     collect_leaf_keys(tbl, "", keys);
@@ -338,6 +368,13 @@ Config load_config(const std::string& config_path, const std::map<std::string, s
         read_classes(c, *node.node());
       } catch (const std::exception& e) {
         throw ConfigError(config_path + ": classes: " + e.what());
+      }
+    }
+    if (const auto node = tbl["methane_commune"]; node) {
+      try {
+        read_methane_communes(c, *node.node());
+      } catch (const std::exception& e) {
+        throw ConfigError(config_path + ": methane_commune: " + e.what());
       }
     }
   }
@@ -399,6 +436,12 @@ void validate(const Config& c) {
   if (!(c.gwp100 > 0)) fail("methane.gwp100", "must be > 0");
   if (c.monte_carlo_samples < 100 || c.monte_carlo_samples > 1000000) fail("methane.monte_carlo_samples", "must be 100–1e6");
   if (c.allow_network != 0 && c.allow_network != 1) fail("inputs.allow_network", "must be 0 or 1");
+  std::set<std::string> override_codes;
+  for (const auto& o : c.methane_communes) {
+    if (o.amendment_rates.size() != o.amendment_cfoa.size())
+      fail("methane_commune " + o.code, "needs one amendment_cfoa per amendment_rates value");
+    if (!override_codes.insert(o.code).second) fail("methane_commune", "code " + o.code + " given twice");
+  }
   if (c.threads < 0 || c.threads > 1024) fail("engine.threads", "must be 0–1024");
   if (c.blocks_in_flight < 0 || c.blocks_in_flight > 4096) fail("engine.blocks_in_flight", "must be 0–4096");
   if (c.gdal_cache_mb < 16) fail("engine.gdal_cache_mb", "must be ≥ 16");
@@ -430,6 +473,16 @@ std::string to_toml(const Config& c) {
       section = sec;
     }
     os << "# " << p.doc << "\n" << p.key.substr(dot + 1) << " = " << p.to_toml(c) << "\n";
+  }
+  auto list = [](const std::vector<double>& v) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + toml_float(v[i]);
+    return out + "]";
+  };
+  if (!c.methane_communes.empty()) os << "\n# Communes whose organic amendments differ from [methane] (IPCC Eq. 5.3).\n";
+  for (const auto& o : c.methane_communes) {
+    os << "[[methane_commune]]\ncode = " << toml_quote(o.code) << "\namendment_rates = " << list(o.amendment_rates)
+       << "\namendment_cfoa = " << list(o.amendment_cfoa) << "\nsource = " << toml_quote(o.source) << "\n";
   }
   os << "\n# Crop class table; codes 1–12 are fixed (DESIGN §3), more may be added.\n";
   for (const auto& k : c.classes) {

@@ -115,20 +115,33 @@ void write_claims(ResultWriter& out, const PolygonLayer& claims, const kernels::
 // IPCC Tier 1 methane per commune from the detected regimes and the
 // cultivation days of every rice pixel (kernels/ipcc_methane.hpp).
 void write_methane(ResultWriter& out, const Config& cfg, const kernels::CommuneAccumulator& totals,
-                   double pixel_area_ha) {
-  const kernels::MethaneFactors f = methane_factors(cfg);
+                   const std::vector<std::string>& codes, double pixel_area_ha) {
   const std::size_t n = totals.size();
+  std::vector<kernels::MethaneFactors> factors(n, methane_factors(cfg));
+  std::vector<std::string> factor_note(n, "province default [methane]");
+  for (const auto& o : cfg.methane_communes) {
+    bool found = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (codes[i] != o.code) continue;
+      found = true;
+      factors[i].amendments.clear();
+      for (std::size_t a = 0; a < o.amendment_rates.size(); ++a)
+        factors[i].amendments.push_back({o.amendment_rates[a], {o.amendment_cfoa[a], o.amendment_cfoa[a], o.amendment_cfoa[a]}});
+      factor_note[i] = "[[methane_commune]] " + o.code + (o.source.empty() ? "" : " (" + o.source + ")");
+    }
+    if (!found) spdlog::warn("[[methane_commune]] code {} matches no commune; ignored", o.code);
+  }
   std::vector<kernels::RegimeHaDays> ha_days(n);
   std::vector<double> baseline(n), project(n), reduction(n), co2e(n), ci(2 * n);
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t k = 0; k < 4; ++k) ha_days[i][k] = static_cast<double>(totals[i].regime_days[k]) * pixel_area_ha;
-    const auto e = kernels::estimate_methane(f, ha_days[i]);
+    const auto e = kernels::estimate_methane(factors[i], ha_days[i]);
     baseline[i] = e.baseline_t;
     project[i] = e.project_t;
     reduction[i] = e.reduction_t();
     co2e[i] = reduction[i] * cfg.gwp100;
   }
-  const auto interval = kernels::reduction_interval(f, ha_days, cfg.monte_carlo_samples,
+  const auto interval = kernels::reduction_interval(factors, ha_days, cfg.monte_carlo_samples,
                                                     static_cast<std::uint64_t>(cfg.monte_carlo_seed));
   for (std::size_t i = 0; i < n; ++i) ci[2 * i] = interval[i][0], ci[2 * i + 1] = interval[i][1];
   const hsize_t hn = n;
@@ -148,6 +161,7 @@ void write_methane(ResultWriter& out, const Config& cfg, const kernels::CommuneA
                     "validation, issue #4)");
   const std::vector<std::string> sources = {cfg.ef_c_source, cfg.sf_w_source, cfg.sf_p_source};
   out.set_attribute("/communes/ch4_baseline_t", "factor_sources", sources);
+  out.write_strings("/communes/methane_factors", factor_note);
 }
 
 }  // namespace
@@ -376,7 +390,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     out.write_f64("/communes/awd_area_ha", {hn}, awd_ha);
     out.set_attribute("/communes/awd_area_ha", "description", "rice area detected under multiple drainage (AWD)");
     if (claims) write_claims(out, *claims, claim_series, season_days(in), season_start, season_end, cfg, in.flood);
-    write_methane(out, cfg, totals, grid.pixel_area_ha());
+    write_methane(out, cfg, totals, communes.ids(), grid.pixel_area_ha());
 
     out.write_i64("/qa/communes/pixels", {hn}, pixels);
     out.write_f64("/qa/communes/s1_observation_mean", {hn}, s1_mean);

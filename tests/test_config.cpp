@@ -101,3 +101,22 @@ TEST(Dates, ParsesIsoAndRfc3339) {
   EXPECT_EQ(format_rfc3339(*tz), "2026-02-03T22:47:12Z");
   EXPECT_FALSE(parse_rfc3339("2026-02-03 noon"));
 }
+
+TEST(Config, CommuneMethaneOverridesParseAndRoundTrip) {
+  const auto p = write_file("straw.toml",
+                            "[[methane_commune]]\ncode = \"08.001.02\"\namendment_rates = [6.0]\n"
+                            "amendment_cfoa = [1.0]\nsource = \"2026 straw survey\"\n");
+  const Config c = load_config(p.string());
+  ASSERT_EQ(c.methane_communes.size(), 1u);
+  EXPECT_EQ(c.methane_communes[0].code, "08.001.02");
+  EXPECT_EQ(c.methane_communes[0].amendment_rates, (std::vector<double>{6.0}));
+  const Config d = load_config(write_file("straw2.toml", to_toml(c)).string());
+  ASSERT_EQ(d.methane_communes.size(), 1u);
+  EXPECT_EQ(d.methane_communes[0].source, "2026 straw survey");
+  EXPECT_THROW(load_config(write_file("bad_straw.toml", "[[methane_commune]]\ncode = \"x\"\namendment_rates = [1, 2]\n"
+                                                        "amendment_cfoa = [0.17]\n")
+                               .string()),
+               ConfigError);
+  EXPECT_THROW(load_config(write_file("typo_straw.toml", "[[methane_commune]]\ncode = \"x\"\nrate = 1\n").string()),
+               ConfigError);
+}

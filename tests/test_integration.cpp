@@ -440,3 +440,25 @@ TEST(Integration, BackscatterDeliveredInDecibelsIsDetectedAndConverted) {
   for (std::size_t i = 0; i < ra.size(); ++i) same += ra[i] == rb[i];
   EXPECT_GE(static_cast<double>(same) / static_cast<double>(ra.size()), 0.999);  // float rounding of the round trip
 }
+
+TEST(Integration, CommuneMethaneOverrideScalesThatCommuneOnly) {
+  const auto dir = test::fresh_dir("integration_methane");
+  const Config base = demo_config(dir / "a.h5");
+  run_job(base);
+  const ResultReader a(dir / "a.h5");
+  const auto code = a.read_strings("/communes/code");
+  // Same run with straw (6 t/ha, CFOA 1.00) in the second commune.
+  std::ofstream(dir / "straw.toml") << to_toml(base) << "\n[[methane_commune]]\ncode = \"" << code[1]
+                                    << "\"\namendment_rates = [6.0]\namendment_cfoa = [1.0]\n";
+  Config straw = load_config((dir / "straw.toml").string(), {{"out", (dir / "b.h5").string()}});
+  straw.base_dir = base.base_dir;  // inputs stay where the demo config put them
+  run_job(straw);
+  const ResultReader b(dir / "b.h5");
+  const auto ba = a.read<double>("/communes/ch4_baseline_t"), bb = b.read<double>("/communes/ch4_baseline_t");
+  const double k = std::pow(7.0, 0.59);  // SF_o = (1 + 6 × 1.0)^0.59
+  EXPECT_NEAR(bb[1], k * ba[1], 1e-9 * bb[1]);
+  EXPECT_DOUBLE_EQ(bb[0], ba[0]);
+  EXPECT_NE(b.read_strings("/communes/methane_factors")[1].find("methane_commune"), std::string::npos);
+  // The stored config reproduces the override.
+  EXPECT_NE(b.attribute_string("/", "config_toml").find("[[methane_commune]]"), std::string::npos);
+}

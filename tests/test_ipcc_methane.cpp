@@ -41,13 +41,34 @@ TEST(IpccMethane, MonteCarloIsDeterministicAndCoversTheAnalyticInterval) {
   f.ef_c = {1.22, 0.83, 1.61};
   for (auto& s : f.sf_w) s.low = s.high = s.value;
   const std::vector<RegimeHaDays> communes{{1000, 500, 2000, 0}, {0, 0, 100, 0}};
-  const auto a = reduction_interval(f, communes, 20000, 7);
-  const auto b = reduction_interval(f, communes, 20000, 7);
+  const std::vector<MethaneFactors> factors{f, f};
+  const auto a = reduction_interval(factors, communes, 20000, 7);
+  const auto b = reduction_interval(factors, communes, 20000, 7);
   EXPECT_EQ(a, b);  // same seed, same interval, bit for bit
-  EXPECT_NE(reduction_interval(f, communes, 20000, 8)[0], a[0]);
+  EXPECT_NE(reduction_interval(factors, communes, 20000, 8)[0], a[0]);
   for (std::size_t c = 0; c < communes.size(); ++c) {
     const double point = estimate_methane(f, communes[c]).reduction_t();
     EXPECT_NEAR(a[c][0], point * (1 - 0.39 / 1.22), 0.02 * point);
     EXPECT_NEAR(a[c][1], point * (1 + 0.39 / 1.22), 0.02 * point);
   }
+}
+
+TEST(IpccMethane, CommuneAmendmentsScaleItsFigures) {
+  // Straw incorporated < 30 days before cultivation, 6 t/ha (CFOA 1.00):
+  // SF_o = 7^0.59 = 3.1508; the commune's baseline and reduction scale by it.
+  MethaneFactors plain, straw;
+  straw.amendments.push_back({6.0, {1.0, 1.0, 1.0}});
+  const RegimeHaDays hd{0, 0, 1000, 0};
+  const double k = std::pow(7.0, 0.59);
+  EXPECT_NEAR(estimate_methane(straw, hd).baseline_t, k * estimate_methane(plain, hd).baseline_t, 1e-9);
+  for (auto* f : {&plain, &straw}) {
+    f->ef_c = {1.22, 0.83, 1.61};
+    for (auto& s : f->sf_w) s.low = s.high = s.value;
+  }
+  const std::vector<MethaneFactors> factors{plain, straw};
+  const std::vector<RegimeHaDays> communes{hd, hd};
+  const auto ci = reduction_interval(factors, communes, 5000, 3);
+  // One shared draw of EF_c: the two intervals differ exactly by SF_o.
+  EXPECT_NEAR(ci[1][0], k * ci[0][0], 1e-9 * k * ci[0][0] + 1e-12);
+  EXPECT_NEAR(ci[1][1], k * ci[0][1], 1e-9 * k * ci[0][1] + 1e-12);
 }
