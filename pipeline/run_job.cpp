@@ -5,15 +5,14 @@
 #include <filesystem>
 #include <optional>
 
-#include "kernels/claim_verdict.hpp"
-#include "kernels/ipcc_methane.hpp"
 #include "pipeline/block_engine.hpp"
-#include "pipeline/polygon_layer.hpp"
+#include "pipeline/claims_writer.hpp"
 #include "pipeline/dates.hpp"
 #include "pipeline/errors.hpp"
-#include "pipeline/evidence_plot.hpp"
 #include "pipeline/gdal_handle.hpp"
+#include "pipeline/methane_writer.hpp"
 #include "pipeline/parameters.hpp"
+#include "pipeline/polygon_layer.hpp"
 #include "pipeline/provenance.hpp"
 #include "pipeline/result_writer.hpp"
 #include "pipeline/run_lock.hpp"
@@ -46,137 +45,7 @@ void write_not_computed(ResultWriter& out, const std::string& path, std::vector<
   out.set_attribute(path, "status", "not_computed: " + why);
 }
 
-std::string day_to_date(std::chrono::sys_days start, int day) {
-  return format_iso_date(start + std::chrono::days{day});
-}
-
-// Verifies every claim on its field-averaged series and writes /claims.
-void write_claims(ResultWriter& out, const PolygonLayer& claims, const kernels::FieldSeriesAccumulator& acc,
-                  const std::vector<int>& days, std::chrono::sys_days start, std::chrono::sys_days season_end,
-                  const Config& cfg,
-                  const kernels::FloodCycleParams& flood) {
-  const std::size_t m = claims.size();
-  std::vector<std::string> verdicts, reasons, onset, harvest;
-  std::vector<std::int32_t> events(m), observations(m);
-  std::vector<double> rice_fraction(m), confidence(m), pixels(m);
-  std::vector<std::vector<std::string>> event_rows;
-  for (std::size_t c = 0; c < m; ++c) {
-    const auto s = acc.series(static_cast<std::int32_t>(c));
-    // Averaging n pixels multiplies the looks by n (independent speckle).
-    const auto cycle = kernels::detect_flood_cycle({days, s.vv, s.vh, cfg.s1_looks * std::max(1.0, s.looks_per_pixel_sum)}, flood);
-    rice_fraction[c] = s.pixels ? static_cast<double>(s.rice_pixels) / static_cast<double>(s.pixels) : 0.0;
-    const auto d = kernels::decide_claim(claims.labels()[c], cycle, rice_fraction[c], cfg.claim_min_rice_fraction);
-    verdicts.push_back(kernels::verdict_name(d.verdict));
-    reasons.push_back(s.pixels == 0 ? "the field lies outside the analysis grid" : d.reason);
-    events[c] = static_cast<std::int32_t>(cycle.events.size());
-    observations[c] = cycle.observations;
-    confidence[c] = cycle.confidence;
-    pixels[c] = static_cast<double>(s.pixels);
-    onset.push_back(cycle.onset_day >= 0 ? day_to_date(start, cycle.onset_day) : "");
-    harvest.push_back(cycle.harvest_day >= 0 ? day_to_date(start, cycle.harvest_day) : "");
-    EvidenceInput ev{claims.ids()[c], claims.labels()[c], verdicts.back(), reasons.back(), start,
-                     days.empty() ? 0 : std::max(days.back(), static_cast<int>((season_end - start).count())),
-                     days, s.vv, s.vh, cycle};
-    const auto png = claim_evidence_png(ev);
-    const std::string ds = "/claims/evidence/" + std::to_string(c);
-    out.write_u8(ds, {static_cast<hsize_t>(png.size())}, png);
-    out.set_attribute(ds, "claim_id", claims.ids()[c]);
-    out.set_attribute(ds, "mime_type", "image/png");
-    for (const auto& e : cycle.events) {
-      event_rows.push_back({claims.ids()[c], day_to_date(start, e.last_flooded_day), day_to_date(start, e.first_dry_day),
-                            day_to_date(start, e.last_dry_day), day_to_date(start, e.first_reflooded_day),
-                            std::to_string(e.min_days()), std::to_string(e.max_days()), std::to_string(e.strength)});
-    }
-  }
-  const hsize_t hm = m;
-  out.write_strings("/claims/claim_id", claims.ids());
-  out.write_strings("/claims/practice", claims.labels());
-  out.write_strings("/claims/verdict", verdicts);
-  out.write_strings("/claims/reason", reasons);
-  out.write_i32("/claims/drainage_events", {hm}, events);
-  out.write_f64("/claims/rice_fraction", {hm}, rice_fraction);
-  out.write_f64("/claims/confidence", {hm}, confidence);
-  out.write_f64("/claims/area_ha", {hm}, [&] {
-    std::vector<double> a(pixels);
-    for (double& v : a) v *= cfg.grid_resolution * cfg.grid_resolution / 1e4;
-    return a;
-  }());
-  out.write_i32("/claims/observations", {hm}, observations);
-  out.write_strings("/claims/flood_onset", onset);
-  out.write_strings("/claims/harvest", harvest);
-  out.write_string_table("/claims/events",
-                         {"claim_id", "last_flooded", "first_dry", "last_dry", "first_reflooded", "min_days",
-                          "max_days", "strength_sigma"},
-                         event_rows);
-  out.set_attribute("/claims/verdict", "description",
-                    "verified / not_verified / insufficient_data, from the field-averaged Sentinel-1 series");
-}
-
-// IPCC Tier 1 methane per commune from the detected regimes and the
-// cultivation days of every rice pixel (kernels/ipcc_methane.hpp).
-void write_methane(ResultWriter& out, const Config& cfg, const kernels::CommuneAccumulator& totals,
-                   const std::vector<std::string>& codes, double pixel_area_ha) {
-  const std::size_t n = totals.size();
-  std::vector<kernels::MethaneFactors> factors(n, methane_factors(cfg));
-  std::vector<std::string> factor_note(n, "province default [methane]");
-  for (const auto& o : cfg.methane_communes) {
-    bool found = false;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (codes[i] != o.code) continue;
-      found = true;
-      factors[i].amendments.clear();
-      for (std::size_t a = 0; a < o.amendment_rates.size(); ++a)
-        factors[i].amendments.push_back({o.amendment_rates[a], {o.amendment_cfoa[a], o.amendment_cfoa[a], o.amendment_cfoa[a]}});
-      factor_note[i] = "[[methane_commune]] " + o.code + (o.source.empty() ? "" : " (" + o.source + ")");
-    }
-    if (!found) spdlog::warn("[[methane_commune]] code {} matches no commune; ignored", o.code);
-  }
-  std::vector<kernels::RegimeHaDays> ha_days(n);
-  std::vector<double> baseline(n), project(n), reduction(n), co2e(n), ci(2 * n);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t k = 0; k < 4; ++k) ha_days[i][k] = static_cast<double>(totals[i].regime_days[k]) * pixel_area_ha;
-    const auto e = kernels::estimate_methane(factors[i], ha_days[i]);
-    baseline[i] = e.baseline_t;
-    project[i] = e.project_t;
-    reduction[i] = e.reduction_t();
-    co2e[i] = reduction[i] * cfg.gwp100;
-  }
-  const auto interval = kernels::reduction_interval(factors, ha_days, cfg.monte_carlo_samples,
-                                                    static_cast<std::uint64_t>(cfg.monte_carlo_seed));
-  for (std::size_t i = 0; i < n; ++i) ci[2 * i] = interval[i][0], ci[2 * i + 1] = interval[i][1];
-  const hsize_t hn = n;
-  out.write_f64("/communes/ch4_baseline_t", {hn}, baseline);
-  out.write_f64("/communes/ch4_project_t", {hn}, project);
-  out.write_f64("/communes/ch4_reduction_t", {hn}, reduction);
-  out.write_f64("/communes/co2e_reduction_t", {hn}, co2e);
-  out.write_f64("/communes/ch4_reduction_ci95_t", {hn, 2}, ci);
-  out.set_attribute("/communes/co2e_reduction_t", "gwp100", cfg.gwp100);
-  out.set_attribute("/communes/ch4_baseline_t", "description",
-                    "t CH4 if all rice were continuously flooded (IPCC 2019 Eq. 5.1-5.3)");
-  out.set_attribute("/communes/ch4_project_t", "description",
-                    "t CH4 under the detected water regimes, undetermined counted as continuously flooded");
-  out.set_attribute("/communes/ch4_reduction_ci95_t", "description",
-                    "2.5 % and 97.5 % quantiles of the reduction, Monte Carlo over the factor ranges "
-                    "(methane.* in config_toml); the rice-area uncertainty is not included yet (no classifier "
-                    "validation, issue #4)");
-  const std::vector<std::string> sources = {cfg.ef_c_source, cfg.sf_w_source, cfg.sf_p_source};
-  out.set_attribute("/communes/ch4_baseline_t", "factor_sources", sources);
-  out.write_strings("/communes/methane_factors", factor_note);
-}
-
 }  // namespace
-
-kernels::MethaneFactors methane_factors(const Config& cfg) {
-  kernels::MethaneFactors f;
-  f.ef_c = {cfg.ef_c, cfg.ef_c_range[0], cfg.ef_c_range[1]};
-  for (std::size_t k = 0; k < 3; ++k) f.sf_w[k] = {cfg.sf_w[k], cfg.sf_w_low[k], cfg.sf_w_high[k]};
-  f.sf_p = {cfg.sf_p, cfg.sf_p_range[0], cfg.sf_p_range[1]};
-  for (std::size_t a = 0; a < cfg.amendment_rates.size(); ++a) {
-    const double cfoa = cfg.amendment_cfoa[a];
-    f.amendments.push_back({cfg.amendment_rates[a], {cfoa, cfoa, cfoa}});
-  }
-  return f;
-}
 
 kernels::FloodCycleParams flood_cycle_params(const Config& cfg) {
   kernels::FloodCycleParams p;
@@ -303,8 +172,9 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     out.create_map<std::uint16_t>("/qa/s1_max_gap_days", 0,
                                   "longest stretch in days without a usable Sentinel-1 date, season bounds included");
     out.create_map<std::uint8_t>("/qa/regime_confidence", 0, "confidence of the water regime, 0–100 (0 = not rice)");
-    out.create_map<std::uint16_t>("/qa/cultivation_days", 0,
-                                  "flood onset → harvest in days (IPCC t), default where harvest not seen; 0 = not rice");
+    out.create_map<std::uint16_t>(
+        "/qa/cultivation_days", 0,
+        "flood onset → harvest in days (IPCC t), default where harvest not seen; 0 = not rice");
     out.set_attribute("/maps/crop_class", "status", "not_computed: the crop classifier (issue #4) is not built yet");
     for (const char* m : {"/maps/water_regime", "/maps/drainage_events", "/qa/regime_confidence"}) {
       out.set_attribute(m, "rice_mask", rice_source);
@@ -431,8 +301,8 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     out.set_attribute("/", "config_toml", to_toml(cfg));
     write_georef(out, "/", grid);
     for (const char* m : {"/maps/crop_class", "/maps/water_regime", "/maps/drainage_events", "/maps/commune_index",
-                          "/qa/regime_confidence", "/qa/cultivation_days",
-                          "/qa/s1_observation_count", "/qa/s2_clear_count", "/qa/s1_max_gap_days"}) {
+                          "/qa/regime_confidence", "/qa/cultivation_days", "/qa/s1_observation_count",
+                          "/qa/s2_clear_count", "/qa/s1_max_gap_days"}) {
       write_georef(out, m, grid);
     }
     out.commit();

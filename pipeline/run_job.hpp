@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "kernels/flood_cycle.hpp"
-#include "kernels/ipcc_methane.hpp"
 #include "pipeline/config.hpp"
 
 namespace paddymrv {
@@ -35,9 +34,6 @@ struct RunOptions {
 };
 
 RunSummary run_job(const Config& config, const RunOptions& options = {});
-
-// The IPCC factors of the config's [methane] section.
-kernels::MethaneFactors methane_factors(const Config& config);
 
 // The detector settings of the config's [water_regime] section.
 kernels::FloodCycleParams flood_cycle_params(const Config& config);
