@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "kernels/flood_cycle.hpp"
+#include "kernels/observation_count.hpp"
 #include "pipeline/dates.hpp"
 #include "pipeline/gdal_handle.hpp"
 #include "pipeline/parameters.hpp"
@@ -130,7 +131,7 @@ int main(int argc, char** argv) {
     WindowReader(s1[d]->assets.at("vh").path, s1[d]->assets.at("vh").nodata, grid).read({0, 0, w, h}, Resampling::nearest, vh);
     for (std::size_t i = 0; i < field.size(); ++i) {
       if (regime_px[i] == 0) continue;
-      const bool ok = vv[i] > 0 && vh[i] > 0;
+      const bool ok = kernels::s1_usable(vv[i], vh[i]);
       px_vh[i].push_back(ok ? 10.0f * std::log10(vh[i]) : NAN);
       if (!ok) continue;
       const std::size_t k = index[field[i]] * nd + d;

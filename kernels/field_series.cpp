@@ -1,5 +1,7 @@
 #include "kernels/field_series.hpp"
 
+#include "kernels/observation_count.hpp"
+
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -27,7 +29,7 @@ void FieldSeriesAccumulator::add_date(std::size_t d, std::span<const std::int32_
   for (std::size_t i = 0; i < field.size(); ++i) {
     if (field[i] < 0) continue;
     // Field means use the same usability rule as the observation counts.
-    if (!(vv[i] > 0 && vh[i] > 0 && vv[i] < 1e6f && vh[i] < 1e6f)) continue;
+    if (!s1_usable(vv[i], vh[i])) continue;
     Sums& s = sums(field[i]);
     s.vv[d] += fixed(vv[i]);
     s.vh[d] += fixed(vh[i]);
@@ -65,7 +67,7 @@ FieldSeriesAccumulator::Series FieldSeriesAccumulator::series(std::int32_t field
     if (s.n[d] == 0) continue;
     out.vv[d] = static_cast<float>(static_cast<double>(s.vv[d]) / kScale / static_cast<double>(s.n[d]));
     out.vh[d] = static_cast<float>(static_cast<double>(s.vh[d]) / kScale / static_cast<double>(s.n[d]));
-    out.looks_per_pixel_sum = std::max(out.looks_per_pixel_sum, static_cast<double>(s.n[d]));
+    out.max_usable_pixels = std::max(out.max_usable_pixels, static_cast<double>(s.n[d]));
   }
   out.pixels = s.pixels;
   out.rice_pixels = s.rice_pixels;

@@ -28,7 +28,7 @@ class FieldSeriesAccumulator {
   struct Series {
     std::vector<float> vv, vh;  // mean linear power per date, NaN when no usable pixel
     std::int64_t pixels = 0, rice_pixels = 0;
-    double looks_per_pixel_sum = 0;  // max usable pixels over dates (for the looks)
+    double max_usable_pixels = 0;  // most usable pixels on any date: the series' looks = this × pixel looks
   };
   Series series(std::int32_t field) const;
   std::vector<std::int32_t> fields() const;  // fields seen, increasing

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "kernels/observation_count.hpp"
 #include "kernels/series_stats.hpp"
 
 namespace paddymrv::kernels {
@@ -77,7 +78,7 @@ FloodCycle detect_flood_cycle(const BackscatterSeries& s, const FloodCycleParams
   std::vector<Obs> o;
   for (std::size_t i = 0; i < s.day.size(); ++i) {
     const float vv = s.vv[i], vh = s.vh[i];
-    if (vv > 0 && vh > 0 && std::isfinite(vv) && std::isfinite(vh))
+    if (s1_usable(vv, vh))
       o.push_back({s.day[i], 10.0 * std::log10(vv), 10.0 * std::log10(vh)});
   }
   out.observations = static_cast<int>(o.size());

@@ -25,7 +25,7 @@ void write_claims(ResultWriter& out, const PolygonLayer& claims, const kernels::
     const auto s = acc.series(static_cast<std::int32_t>(c));
     // Averaging n pixels multiplies the looks by n (independent speckle).
     const auto cycle =
-        kernels::detect_flood_cycle({days, s.vv, s.vh, cfg.s1_looks * std::max(1.0, s.looks_per_pixel_sum)}, flood);
+        kernels::detect_flood_cycle({days, s.vv, s.vh, cfg.s1_looks * std::max(1.0, s.max_usable_pixels)}, flood);
     rice_fraction[c] = s.pixels ? static_cast<double>(s.rice_pixels) / static_cast<double>(s.pixels) : 0.0;
     const auto d = kernels::decide_claim(claims.labels()[c], cycle, rice_fraction[c], cfg.claim_min_rice_fraction);
     verdicts.push_back(kernels::verdict_name(d.verdict));

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <iostream>
 
 #include "pipeline/errors.hpp"
 #include "pipeline/parameters.hpp"
@@ -103,6 +104,21 @@ void parse(const std::vector<std::string>& args, const po::options_description& 
   } catch (const po::error& e) {
     throw ConfigError(std::string(e.what()) + " (see --help)");
   }
+}
+
+bool parse_result_verb(const std::vector<std::string>& args, po::options_description& desc, po::variables_map& vm,
+                       const std::string& usage) {
+  desc.add_options()("help,h", "show this help and exit")(
+      "result", po::value<std::string>()->value_name("RESULT.h5"), "the result file");
+  po::positional_options_description pos;
+  pos.add("result", 1);
+  parse(args, desc, vm, &pos);
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return false;
+  }
+  if (!vm.count("result")) throw ConfigError(usage);
+  return true;
 }
 
 bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }

@@ -24,6 +24,12 @@ void configure_logging(const po::variables_map& vm);
 // Parses args[1..] (args[0] is the verb) into vm; ConfigError on bad syntax.
 void parse(const std::vector<std::string>& args, const po::options_description& desc, po::variables_map& vm,
            const po::positional_options_description* positional = nullptr);
+// For verbs that read a result ("VERB RESULT.h5 [options]"): adds --help and
+// the positional RESULT.h5 to desc, parses, prints help when asked (then
+// returns false), and throws ConfigError with `usage` when no result is named.
+bool parse_result_verb(const std::vector<std::string>& args, po::options_description& desc, po::variables_map& vm,
+                       const std::string& usage);
+
 // True when stderr is an interactive terminal (progress bars only then).
 bool stderr_is_terminal();
 

@@ -12,19 +12,11 @@ int verb_report(const std::vector<std::string>& args) {
   po::options_description desc(
       "paddymrv report — print a result's per-commune table\n\n"
       "Usage: paddymrv report RESULT.h5 [--csv | --json]\n\nOptions");
-  desc.add_options()("help,h", "show this help and exit")("csv", "comma-separated values")("json", "a JSON document")(
+  desc.add_options()("csv", "comma-separated values")("json", "a JSON document")(
       "evidence", po::value<std::string>()->value_name("DIR"),
-      "also write each claim's evidence picture to DIR/<claim_id>.png")(
-      "result", po::value<std::string>()->value_name("RESULT.h5"), "the result file");
-  po::positional_options_description pos;
-  pos.add("result", 1);
+      "also write each claim's evidence picture to DIR/<claim_id>.png");
   po::variables_map vm;
-  parse(args, desc, vm, &pos);
-  if (vm.count("help")) {
-    std::cout << desc << "\n";
-    return kExitOk;
-  }
-  if (!vm.count("result")) throw ConfigError("report: name the result file (paddymrv report RESULT.h5)");
+  if (!parse_result_verb(args, desc, vm, "report: name the result file (paddymrv report RESULT.h5)")) return kExitOk;
   const ReportFormat f = vm.count("json") ? ReportFormat::json : vm.count("csv") ? ReportFormat::csv : ReportFormat::text;
   std::cout << format_result_report(vm["result"].as<std::string>(), f);
   if (vm.count("evidence")) {
