@@ -79,6 +79,7 @@ int main(int argc, char** argv) {
       "width", po::value<int>()->default_value(400))("height", po::value<int>()->default_value(300))(
       "looks", po::value<double>()->default_value(4.4), "looks per pixel the detector assumes (nominal GRD)")(
       "event-z", po::value<double>(), "override water_regime.event_z (for tuning on other seeds)")(
+      "closure-fraction", po::value<double>(), "override the detector's closure_fraction (for tuning on other seeds)")(
       "workdir", po::value<std::string>()->default_value("/tmp/paddymrv-accuracy"));
   po::variables_map vm;
   po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -93,8 +94,8 @@ int main(int argc, char** argv) {
   params.width = vm["width"].as<int>();
   params.height = vm["height"].as<int>();
   const fs::path dir = fs::path(vm["workdir"].as<std::string>()) /
-                       ("s" + std::to_string(seed) + "_r" + std::to_string(revisit));
-  if (!fs::exists(dir / "items.json")) sim::simulate(params, dir);
+                       ("s" + std::to_string(seed) + "_r" + std::to_string(revisit) + "_e" + std::to_string(std::lround(10 * params.s1_enl)));
+  if (!fs::exists(dir / "truth/observability.csv")) sim::simulate(params, dir);
 
   int w = 0, h = 0;
   double gt[6];
@@ -118,6 +119,20 @@ int main(int argc, char** argv) {
   std::map<int, int> truth;
   for (std::size_t i = 0; i < field.size(); ++i)
     if (regime_px[i] > 0) truth[field[i]] = regime_px[i];
+  // The regime the radar could show at all (truth/observability.csv: events an
+  // ideal observer sees at ≥ 3σ of the field-mean speckle): the ceiling.
+  std::map<int, int> observable;
+  {
+    std::ifstream in(dir / "truth/observability.csv");
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      std::stringstream ss(line);
+      std::vector<std::string> col;
+      for (std::string c; std::getline(ss, c, ',');) col.push_back(c);
+      if (col.size() >= 6) observable[std::stoi(col[0])] = std::stoi(col[5]);
+    }
+  }
   std::map<int, std::size_t> index;
   for (auto& [id, r] : truth) index.emplace(id, index.size());
   const std::size_t nf = truth.size(), nd = s1.size();
@@ -145,6 +160,8 @@ int main(int argc, char** argv) {
   std::map<int, std::map<int, int>> confusion;  // truth → detected (0 = undetermined)
   int correct = 0, over = 0, under = 0, undetermined = 0, total = 0;
   int base_correct = 0, base_over = 0;
+  int ceiling = 0, obs_correct = 0, obs_over = 0;  // against the observable regime
+  std::map<int, int> undetermined_reasons;  // kernels::RegimeReason → fields
   std::map<int, std::map<int, int>> base_votes;
   for (std::size_t i = 0; i < field.size(); ++i)
     if (regime_px[i] > 0) ++base_votes[field[i]][regime_of(baseline_events(px_vh[i]))];
@@ -160,11 +177,17 @@ int main(int argc, char** argv) {
     }
     kernels::FloodCycleParams fp;
     if (vm.count("event-z")) fp.event_z = vm["event-z"].as<double>();
+    if (vm.count("closure-fraction")) fp.closure_fraction = vm["closure-fraction"].as<double>();
     const auto r = kernels::detect_flood_cycle({days, fvv, fvh, looks * n_px}, fp);
     const int got = static_cast<int>(r.regime);
     ++total;
+    const int seen = observable.count(id) ? observable[id] : t;
+    ceiling += seen == t;
+    obs_correct += got == seen;
+    obs_over += got != 255 && got > seen;
     if (r.regime == WaterRegime::undetermined) {
       ++undetermined;
+      ++undetermined_reasons[static_cast<int>(r.reason)];
     } else if (got == t) {
       ++correct;
     } else if (got > t) {
@@ -185,6 +208,9 @@ int main(int argc, char** argv) {
     base_correct += best == t;
     base_over += best > t;
   }
+  std::fprintf(stderr, "undetermined by reason (1 few obs, 2 no flooding, 3 gap, 4 window short):");
+  for (auto [reason, n] : undetermined_reasons) std::fprintf(stderr, " %d:%d", reason, n);
+  std::fprintf(stderr, "\n");
   std::fprintf(stderr, "confusion (rows truth CF/single/multiple; cols undetermined/CF/single/multiple):\n");
   for (int t = 1; t <= 3; ++t)
     std::fprintf(stderr, "  %d: %5d %5d %5d %5d\n", t, confusion[t][0], confusion[t][1], confusion[t][2], confusion[t][3]);
@@ -216,9 +242,10 @@ int main(int argc, char** argv) {
   }
   auto cpct = [&](int a) { return 100.0 * a / std::max(1, n_claims); };
   auto pct = [&](int a) { return 100.0 * a / std::max(1, total); };
-  std::printf("| %llu | %d | %.1f | %d (CF %d, single %d, multiple %d) | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.1f | %.1f | %.1f |\n",
+  std::printf("| %llu | %d | %.1f | %d (CF %d, single %d, multiple %d) | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.1f | %.1f | %.1f |\n",
               static_cast<unsigned long long>(seed), revisit, params.s1_enl, total, confusion_rows[1],
               confusion_rows[2], confusion_rows[3], pct(correct), pct(over), pct(under), pct(undetermined),
+              pct(ceiling), pct(obs_correct), pct(obs_over),
               pct(base_correct), pct(base_over), n_claims, cpct(v_ok), cpct(v_false_verified), cpct(v_insufficient));
   return 0;
 }

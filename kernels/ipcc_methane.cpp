@@ -66,16 +66,19 @@ double quantile(std::vector<double>& v, double q) {
 
 }  // namespace
 
-std::vector<std::array<double, 2>> reduction_interval(std::span<const MethaneFactors> factors,
-                                                      std::span<const RegimeHaDays> communes, int samples,
-                                                      std::uint64_t seed) {
-  Rng rng(seed);
+ReductionInterval reduction_interval(std::span<const MethaneFactors> factors, std::span<const RegimeHaDays> communes,
+                                     const MonteCarloSettings& mc) {
+  Rng rng(mc.seed);
   std::size_t amendments = 0;
   for (const auto& f : factors) amendments = std::max(amendments, f.amendments.size());
-  std::vector<double> z(5 + amendments);
-  std::vector<std::vector<double>> draws(communes.size(), std::vector<double>(static_cast<std::size_t>(samples)));
-  for (int s = 0; s < samples; ++s) {
+  // z: EF_c, SF_w × 3, SF_p, one per amendment slot, then the area.
+  std::vector<double> z(6 + amendments);
+  const auto n = static_cast<std::size_t>(mc.samples);
+  std::vector<std::vector<double>> draws(communes.size(), std::vector<double>(n));
+  std::vector<double> total(n, 0.0);
+  for (std::size_t s = 0; s < n; ++s) {
     for (double& v : z) v = rng.normal();
+    const double area_scale = std::max(0.0, 1.0 + mc.area_rel_sd * z.back());
     for (std::size_t c = 0; c < communes.size(); ++c) {
       const MethaneFactors& f = factors[c];
       MethaneFactors g = f;
@@ -83,11 +86,14 @@ std::vector<std::array<double, 2>> reduction_interval(std::span<const MethaneFac
       for (std::size_t k = 0; k < 3; ++k) g.sf_w[k].value = at_z(f.sf_w[k], z[1 + k]);
       g.sf_p.value = at_z(f.sf_p, z[4]);
       for (std::size_t a = 0; a < g.amendments.size(); ++a) g.amendments[a].cfoa.value = at_z(f.amendments[a].cfoa, z[5 + a]);
-      draws[c][static_cast<std::size_t>(s)] = estimate_methane(g, communes[c]).reduction_t();
+      const double r = area_scale * estimate_methane(g, communes[c]).reduction_t();
+      draws[c][s] = r;
+      total[s] += r;
     }
   }
-  std::vector<std::array<double, 2>> out;
-  for (auto& d : draws) out.push_back({quantile(d, 0.025), quantile(d, 0.975)});
+  ReductionInterval out;
+  for (auto& d : draws) out.commune.push_back({quantile(d, 0.025), quantile(d, 0.975)});
+  if (n > 0) out.total = {quantile(total, 0.025), quantile(total, 0.975)};
   return out;
 }
 

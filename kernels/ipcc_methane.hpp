@@ -56,14 +56,26 @@ MethaneEstimate estimate_methane(const MethaneFactors& f, const RegimeHaDays& ha
 
 // Seeded Monte Carlo over the factor ranges (each factor two-piece normal:
 // its range read as a 95 % interval on each side of the value, truncated at
-// 0). One draw of the factors is shared by all communes — the factors are
-// systematic, not independent per commune: each sample draws one standard
-// normal per factor and applies it to every commune's own factors (which
-// differ where a commune overrides its amendments). Returns, per commune,
-// the 2.5 % and 97.5 % quantiles of the reduction in t CH4. Deterministic
-// for a seed.
-std::vector<std::array<double, 2>> reduction_interval(std::span<const MethaneFactors> factors,
-                                                      std::span<const RegimeHaDays> communes, int samples,
-                                                      std::uint64_t seed);
+// 0) and over the rice area. One draw of the factors is shared by all
+// communes — the factors are systematic, not independent per commune: each
+// sample draws one standard normal per factor and applies it to every
+// commune's own factors (which differ where a commune overrides its
+// amendments or its EF_c). The rice area is scaled by one shared draw of
+// N(1, area_rel_sd) — the relative standard error of the classifier's
+// error-adjusted rice area (Olofsson et al. 2014) — since a biased map biases
+// every commune the same way. Deterministic for a seed.
+struct MonteCarloSettings {
+  int samples = 2000;
+  std::uint64_t seed = 1;
+  double area_rel_sd = 0;  // 0 = rice area taken as exact
+};
+
+struct ReductionInterval {
+  std::vector<std::array<double, 2>> commune;  // 2.5 % and 97.5 % quantiles of each commune's reduction, t CH4
+  std::array<double, 2> total{};               // of the sum over communes (same draws)
+};
+
+ReductionInterval reduction_interval(std::span<const MethaneFactors> factors, std::span<const RegimeHaDays> communes,
+                                     const MonteCarloSettings& mc);
 
 }  // namespace paddymrv::kernels

@@ -13,6 +13,9 @@
 #include "kernels/observation_count.hpp"
 #include "kernels/speckle_filter.hpp"
 #include "pipeline/config.hpp"
+#include "pipeline/crop_features_block.hpp"
+#include "pipeline/crop_model.hpp"
+#include "kernels/random_forest.hpp"
 #include "pipeline/errors.hpp"
 
 namespace paddymrv {
@@ -130,7 +133,23 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
       vv_stack.empty() ? L : std::max(L, 0.5 / (1.0 / (W2 * L) + 1.0 / (static_cast<double>(vv_stack.size()) * L)));
 
   std::vector<std::uint8_t> rice(n, 1);
-  if (!in.rice_mask_path.empty()) {
+  if (in.model) {
+    // Crop types: one N×F prediction per block (never one call per pixel).
+    CropFeatureOptions fo;
+    fo.layout = in.model->layout;
+    fo.cloud_dilation = in.model->cloud_dilation;
+    const auto f = read_crop_features(in, w, fo);
+    const auto pred = kernels::predict_forest(*in.model->forest, f.features);
+    const std::size_t C = in.model->classes.size();
+    b.crop_class.assign(n, 0);
+    b.crop_pixels.assign(in.communes->size() * C, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      const int row = in.model->class_index(pred[i]);
+      b.crop_class[i] = row < 0 ? 0 : static_cast<std::uint8_t>(pred[i]);
+      rice[i] = pred[i] == 1;  // class code 1 = rice (DESIGN §3)
+      if (row >= 0 && b.commune[i] >= 0) ++b.crop_pixels[static_cast<std::size_t>(b.commune[i]) * C + row];
+    }
+  } else if (!in.rice_mask_path.empty()) {
     std::vector<std::uint8_t> cls;
     WindowReader(in.rice_mask_path, std::nullopt, *in.grid).read(w, Resampling::nearest, cls);
     for (std::size_t i = 0; i < n; ++i) rice[i] = cls[i] == 1;  // class code 1 = rice (DESIGN §3)
@@ -147,7 +166,7 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
       const std::size_t pi = static_cast<std::size_t>(y + w.y0 - padded.y0) * padded.width + (x + w.x0 - padded.x0);
       for (std::size_t k = 0; k < days.size(); ++k) pv[k] = vv_stack[k][pi], ph[k] = vh_stack[k][pi];
       const auto c = kernels::detect_flood_cycle({days, pv, ph, filtered_looks}, in.flood);
-      if (in.rice_mask_path.empty() && !kernels::looks_like_paddy(c, cfg.min_canopy_rise_db)) {
+      if (!in.model && in.rice_mask_path.empty() && !kernels::looks_like_paddy(c, cfg.min_canopy_rise_db)) {
         rice[i] = 0;
         continue;
       }

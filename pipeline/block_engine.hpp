@@ -23,6 +23,7 @@
 namespace paddymrv {
 
 struct Config;
+struct CropModel;
 
 // What one block produces: its maps and its per-commune partial totals.
 struct BlockProducts {
@@ -36,6 +37,8 @@ struct BlockProducts {
   std::vector<std::uint8_t> drainage_events;  // 255 where not determined
   std::vector<std::uint8_t> regime_confidence;  // 0–100, 0 where not rice
   std::vector<std::uint16_t> cultivation_days;  // 0 where not rice
+  std::vector<std::uint8_t> crop_class;         // /maps/crop_class when a model is given
+  std::vector<std::int64_t> crop_pixels;        // [commune × model class] pixel counts
   kernels::CommuneAccumulator totals{0};
   kernels::FieldSeriesAccumulator claims;  // field-averaged series of claimed fields
 };
@@ -61,6 +64,7 @@ struct EngineInputs {
   const PolygonLayer* communes = nullptr;
   const PolygonLayer* claims = nullptr;  // may be null
   std::string rice_mask_path;            // "" = the Sentinel-1 rice detector
+  const CropModel* model = nullptr;      // crop classifier; when set, rice = its class 1
   kernels::FloodCycleParams flood;       // detector settings (from the config)
   std::vector<const Scene*> s1;  // used scenes, time order
   std::vector<const Scene*> s2;

@@ -19,8 +19,19 @@ struct CropClass {
 // incorporation surveyed there (IPCC Eq. 5.3 amendments replace the default).
 struct CommuneMethaneOverride {
   std::string code;
+  std::string region;                   // "" = the province's methane.region
   std::vector<double> amendment_rates;  // t/ha
   std::vector<double> amendment_cfoa;
+  std::string source;
+};
+
+// A national (Tier 2) baseline emission factor for one region and season type,
+// replacing the IPCC default EF_c where it applies (DESIGN §5: Vietnam North,
+// early season 2.21, late season 3.89 kg CH4 ha⁻¹ d⁻¹; Climate 8(6):74, 2020).
+struct EmissionFactorEntry {
+  std::string region, season_type;
+  double ef_c = 0;
+  std::vector<double> ef_c_range;  // low, high (95 %)
   std::string source;
 };
 
@@ -86,6 +97,15 @@ struct Config {
   int monte_carlo_samples = 2000;
   int monte_carlo_seed = 20261129;
   std::vector<CommuneMethaneOverride> methane_communes;  // [[methane_commune]]
+  std::string methane_region;       // region of the province in [[emission_factor]] ("" = IPCC default EF_c)
+  std::string methane_season_type;  // season type of this run in [[emission_factor]], e.g. "early" / "late"
+  std::vector<EmissionFactorEntry> emission_factors;  // [[emission_factor]]
+
+  // [targets] — the province's plan, for the report's progress lines.
+  double target_low_emission_share = 0.70;  // share of rice under low-emission practice
+  double target_emission_reduction = 0.15;  // less rice CH4 than the reference year
+  int target_reference_year = 2020;
+  double reference_ch4_t = 0;  // rice CH4 of the reference year, t (0 = not set)
 
   // [claims]
   std::string claim_id_field = "claim_id";
@@ -94,6 +114,16 @@ struct Config {
 
   // [sentinel2]
   std::vector<int> s2_usable_scl = {4, 5, 6, 7};
+
+  // [classifier] — crop-type random forest (issue #4)
+  std::string samples;  // reference polygons for `paddymrv train`
+  int classifier_trees = 100;
+  int classifier_max_depth = 20;
+  int classifier_seed = 20261129;
+  double classifier_validation_fraction = 0.3;
+  int classifier_s2_steps = 12;
+  int classifier_cloud_dilation = 1;
+  int classifier_max_pixels_per_polygon = 400;
 
   // [engine]
   int threads = 0;

@@ -245,6 +245,24 @@ std::vector<Parameter> build_parameters() {
                 &Config::monte_carlo_samples),
       int_param("methane.monte_carlo_seed", "", "Seed of that Monte Carlo: same seed, same interval.",
                 &Config::monte_carlo_seed),
+      string_param("methane.region", "",
+                   "Region of the province in the [[emission_factor]] table (e.g. \"north\"); \"\" keeps the IPCC "
+                   "default EF_c. A [[methane_commune]] may name its own region.",
+                   &Config::methane_region),
+      string_param("methane.season_type", "",
+                   "Season type of this run in the [[emission_factor]] table (e.g. \"early\" for the spring crop, "
+                   "\"late\" for the main crop).",
+                   &Config::methane_season_type),
+      double_param("targets.low_emission_share", "",
+                   "Planned share of the rice area under low-emission practice (multiple drainage), 0–1.",
+                   &Config::target_low_emission_share),
+      double_param("targets.emission_reduction", "",
+                   "Planned reduction of rice CH4 against the reference year, 0–1 (province plan: 0.15).",
+                   &Config::target_emission_reduction),
+      int_param("targets.reference_year", "", "Year of the reference emission.", &Config::target_reference_year),
+      double_param("targets.reference_ch4_t", "",
+                   "Rice CH4 of the reference year in t for the whole area (0 = not set: no progress line).",
+                   &Config::reference_ch4_t),
       string_param("claims.id_field", "claim-id-field", "Attribute holding the claim id.", &Config::claim_id_field),
       string_param("claims.practice_field", "claim-practice-field",
                    "Attribute holding the claimed practice (AWD, CF, …).", &Config::claim_practice_field),
@@ -254,6 +272,29 @@ std::vector<Parameter> build_parameters() {
       ints_param("sentinel2.usable_scl", "s2-usable-scl",
                  "SCL classes that count as a clear view (ESA L2A: 4 vegetation, 5 bare, 6 water, 7 unclassified).",
                  &Config::s2_usable_scl),
+      // [classifier]: the crop-type random forest (issue #4; docs/crop_classification.md)
+      string_param("classifier.samples", "samples",
+                   "Reference polygons (OGR) with an integer `class` and optional `split` = train | validation, "
+                   "read by `paddymrv train`.",
+                   &Config::samples, "path"),
+      int_param("classifier.trees", "trees", "Trees of the random forest (cv::ml::RTrees).", &Config::classifier_trees),
+      int_param("classifier.max_depth", "", "Maximum depth of each tree.", &Config::classifier_max_depth),
+      int_param("classifier.seed", "classifier-seed",
+                "Seed of the train/validation split by polygon and of the forest: same seed, same model.",
+                &Config::classifier_seed),
+      double_param("classifier.validation_fraction", "validation-fraction",
+                   "Share of the reference polygons of each class held out for validation when they carry no "
+                   "`split` (whole polygons, never parts).",
+                   &Config::classifier_validation_fraction),
+      int_param("classifier.s2_steps", "",
+                "Regular time steps of the Sentinel-2 index profiles over the season (composite + gap filling).",
+                &Config::classifier_s2_steps),
+      int_param("classifier.cloud_dilation", "",
+                "Pixels around SCL cloud/shadow (3, 8, 9, 10) that are masked too.", &Config::classifier_cloud_dilation),
+      int_param("classifier.max_pixels_per_polygon", "",
+                "At most this many training pixels per reference polygon (evenly spaced), so large fields do "
+                "not dominate the forest.",
+                &Config::classifier_max_pixels_per_polygon),
       int_param("engine.threads", "threads", "Worker threads; 0 = all cores. Results do not depend on it.",
                 &Config::threads),
       int_param("engine.blocks_in_flight", "blocks-in-flight",
@@ -298,22 +339,47 @@ void read_methane_communes(Config& c, const toml::node& n) {
     if (!t || !(*t)["code"]) throw std::invalid_argument("each [[methane_commune]] needs a code");
     for (const auto& [k, v] : *t) {
       const std::string key(k.str());
-      if (key != "code" && key != "amendment_rates" && key != "amendment_cfoa" && key != "source")
+      if (key != "code" && key != "region" && key != "amendment_rates" && key != "amendment_cfoa" && key != "source")
         throw std::invalid_argument("unknown key '" + key + "' in [[methane_commune]]");
     }
     CommuneMethaneOverride o;
     o.code = toml_string(*(*t)["code"].node());
     o.amendment_rates = toml_doubles((*t)["amendment_rates"].node());
     o.amendment_cfoa = toml_doubles((*t)["amendment_cfoa"].node());
+    if ((*t)["region"]) o.region = toml_string(*(*t)["region"].node());
     if ((*t)["source"]) o.source = toml_string(*(*t)["source"].node());
     c.methane_communes.push_back(std::move(o));
+  }
+}
+
+void read_emission_factors(Config& c, const toml::node& n) {
+  const auto* arr = n.as_array();
+  if (!arr) throw std::invalid_argument("expected an array of tables [[emission_factor]]");
+  c.emission_factors.clear();
+  for (const auto& e : *arr) {
+    const auto* t = e.as_table();
+    if (!t) throw std::invalid_argument("expected an array of tables [[emission_factor]]");
+    for (const auto& [k, v] : *t) {
+      const std::string key(k.str());
+      if (key != "region" && key != "season_type" && key != "ef_c" && key != "ef_c_range" && key != "source")
+        throw std::invalid_argument("unknown key '" + key + "' in [[emission_factor]]");
+    }
+    for (const char* key : {"region", "season_type", "ef_c", "ef_c_range", "source"})
+      if (!(*t)[key]) throw std::invalid_argument(std::string("each [[emission_factor]] needs ") + key);
+    EmissionFactorEntry f;
+    f.region = toml_string(*(*t)["region"].node());
+    f.season_type = toml_string(*(*t)["season_type"].node());
+    f.ef_c = toml_double(*(*t)["ef_c"].node());
+    f.ef_c_range = toml_doubles((*t)["ef_c_range"].node());
+    f.source = toml_string(*(*t)["source"].node());
+    c.emission_factors.push_back(std::move(f));
   }
 }
 
 void collect_leaf_keys(const toml::table& t, const std::string& prefix, std::vector<std::string>& out) {
   for (const auto& [k, v] : t) {
     const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
-    if (key == "classes" || key == "methane_commune") {
+    if (key == "classes" || key == "methane_commune" || key == "emission_factor") {
       out.push_back(key);
     } else if (const auto* sub = v.as_table()) {
       collect_leaf_keys(*sub, key, out);
@@ -330,15 +396,18 @@ const std::vector<Parameter>& parameters() {
   return table;
 }
 
-Config load_config(const std::string& config_path, const std::map<std::string, std::string>& overrides) {
+namespace {
+
+// The config from TOML text (or the defaults when text is null); config_path
+// names it in messages and its folder resolves relative paths.
+Config load_config_from(const std::string& config_path, const std::string* text,
+                        const std::map<std::string, std::string>& overrides) {
   Config c;
-  if (!config_path.empty()) {
+  if (text) {
     const std::filesystem::path path(config_path);
-    std::ifstream in(path);
-    if (!in) throw ConfigError(config_path + ": cannot open the config file");
     toml::table tbl;
     try {
-      tbl = toml::parse(in, config_path);
+      tbl = toml::parse(*text, config_path);
     } catch (const toml::parse_error& e) {
       std::ostringstream os;
       os << config_path << ":" << e.source().begin.line << ":" << e.source().begin.column
@@ -347,7 +416,7 @@ Config load_config(const std::string& config_path, const std::map<std::string, s
     }
     c.base_dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
 
-    std::set<std::string> known{"classes", "methane_commune"};
+    std::set<std::string> known{"classes", "methane_commune", "emission_factor"};
     for (const auto& p : parameters()) known.insert(p.key);
     std::vector<std::string> keys;
     collect_leaf_keys(tbl, "", keys);
@@ -377,6 +446,13 @@ Config load_config(const std::string& config_path, const std::map<std::string, s
         throw ConfigError(config_path + ": methane_commune: " + e.what());
       }
     }
+    if (const auto node = tbl["emission_factor"]; node) {
+      try {
+        read_emission_factors(c, *node.node());
+      } catch (const std::exception& e) {
+        throw ConfigError(config_path + ": emission_factor: " + e.what());
+      }
+    }
   }
   for (const auto& [flag, value] : overrides) {
     const Parameter* param = nullptr;
@@ -390,12 +466,39 @@ Config load_config(const std::string& config_path, const std::map<std::string, s
       throw ConfigError("--" + flag + " " + value + ": " + e.what());
     }
   }
-  validate(c);
+  try {
+    validate(c);
+  } catch (const ConfigError& e) {
+    if (!text) throw;
+    throw ConfigError(config_path + (overrides.empty() ? "" : " (with command-line overrides)") + ": " + e.what());
+  }
   return c;
+}
+
+}  // namespace
+
+Config load_config(const std::string& config_path, const std::map<std::string, std::string>& overrides) {
+  if (config_path.empty()) return load_config_from(config_path, nullptr, overrides);
+  std::ifstream in(config_path, std::ios::binary);
+  if (!in) throw ConfigError(config_path + ": cannot open the config file");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return load_config_from(config_path, &text, overrides);
+}
+
+Config load_config_text(const std::string& toml_text, const std::string& source_name,
+                        const std::map<std::string, std::string>& overrides) {
+  return load_config_from(source_name, &toml_text, overrides);
 }
 
 void validate(const Config& c) {
   auto fail = [](const std::string& key, const std::string& why) { throw ConfigError(key + ": " + why); };
+  // TOML allows inf and nan; no parameter of ours means either.
+  for (const auto& p : parameters()) {
+    if (p.type != "float" && p.type != "list of float") continue;
+    const std::string v = p.to_toml(c);
+    if (v.find("inf") != std::string::npos || v.find("nan") != std::string::npos)
+      fail(p.key, "must be a finite number, got " + v);
+  }
   const auto start = parse_iso_date(c.season_start);
   const auto end = parse_iso_date(c.season_end);
   if (!start) fail("season.start", "'" + c.season_start + "' is not an ISO date (YYYY-MM-DD)");
@@ -442,6 +545,36 @@ void validate(const Config& c) {
       fail("methane_commune " + o.code, "needs one amendment_cfoa per amendment_rates value");
     if (!override_codes.insert(o.code).second) fail("methane_commune", "code " + o.code + " given twice");
   }
+  std::set<std::pair<std::string, std::string>> ef_keys;
+  for (const auto& f : c.emission_factors) {
+    const std::string name = "emission_factor " + f.region + "/" + f.season_type;
+    if (!(f.ef_c > 0)) fail(name, "ef_c must be > 0");
+    if (!range_ok(f.ef_c_range, f.ef_c)) fail(name, "ef_c_range needs low ≤ ef_c ≤ high");
+    if (f.source.empty()) fail(name, "needs a source (the table or paper it comes from)");
+    if (!ef_keys.insert({f.region, f.season_type}).second) fail(name, "given twice");
+  }
+  auto has_factor = [&](const std::string& region) {
+    return ef_keys.count({region, c.methane_season_type}) > 0;
+  };
+  if (!c.methane_region.empty() && !has_factor(c.methane_region))
+    fail("methane.region", "no [[emission_factor]] for region '" + c.methane_region + "' and season_type '" +
+                               c.methane_season_type + "'");
+  for (const auto& o : c.methane_communes)
+    if (!o.region.empty() && !has_factor(o.region))
+      fail("methane_commune " + o.code, "no [[emission_factor]] for region '" + o.region + "' and season_type '" +
+                                            c.methane_season_type + "'");
+  if (!(c.target_low_emission_share >= 0 && c.target_low_emission_share <= 1))
+    fail("targets.low_emission_share", "must be 0–1");
+  if (!(c.target_emission_reduction >= 0 && c.target_emission_reduction <= 1))
+    fail("targets.emission_reduction", "must be 0–1");
+  if (!(c.reference_ch4_t >= 0)) fail("targets.reference_ch4_t", "must be ≥ 0");
+  if (c.classifier_trees < 1 || c.classifier_trees > 5000) fail("classifier.trees", "must be 1–5000");
+  if (c.classifier_max_depth < 1 || c.classifier_max_depth > 64) fail("classifier.max_depth", "must be 1–64");
+  if (!(c.classifier_validation_fraction >= 0 && c.classifier_validation_fraction < 1))
+    fail("classifier.validation_fraction", "must be in [0, 1)");
+  if (c.classifier_s2_steps < 1 || c.classifier_s2_steps > 73) fail("classifier.s2_steps", "must be 1–73");
+  if (c.classifier_cloud_dilation < 0 || c.classifier_cloud_dilation > 10) fail("classifier.cloud_dilation", "must be 0–10");
+  if (c.classifier_max_pixels_per_polygon < 1) fail("classifier.max_pixels_per_polygon", "must be ≥ 1");
   if (c.threads < 0 || c.threads > 1024) fail("engine.threads", "must be 0–1024");
   if (c.blocks_in_flight < 0 || c.blocks_in_flight > 4096) fail("engine.blocks_in_flight", "must be 0–4096");
   if (c.gdal_cache_mb < 16) fail("engine.gdal_cache_mb", "must be ≥ 16");
@@ -481,8 +614,15 @@ std::string to_toml(const Config& c) {
   };
   if (!c.methane_communes.empty()) os << "\n# Communes whose organic amendments differ from [methane] (IPCC Eq. 5.3).\n";
   for (const auto& o : c.methane_communes) {
-    os << "[[methane_commune]]\ncode = " << toml_quote(o.code) << "\namendment_rates = " << list(o.amendment_rates)
+    os << "[[methane_commune]]\ncode = " << toml_quote(o.code) << (o.region.empty() ? "" : "\nregion = " + toml_quote(o.region)) << "\namendment_rates = " << list(o.amendment_rates)
        << "\namendment_cfoa = " << list(o.amendment_cfoa) << "\nsource = " << toml_quote(o.source) << "\n";
+  }
+  if (!c.emission_factors.empty())
+    os << "\n# National (Tier 2) EF_c per region and season type; replaces methane.ef_c where it applies.\n";
+  for (const auto& f : c.emission_factors) {
+    os << "[[emission_factor]]\nregion = " << toml_quote(f.region) << "\nseason_type = " << toml_quote(f.season_type)
+       << "\nef_c = " << toml_float(f.ef_c) << "\nef_c_range = " << list(f.ef_c_range)
+       << "\nsource = " << toml_quote(f.source) << "\n";
   }
   os << "\n# Crop class table; codes 1–12 are fixed (DESIGN §3), more may be added.\n";
   for (const auto& k : c.classes) {

@@ -36,6 +36,10 @@ const std::vector<Parameter>& parameters();
 // must not silently fall back to a default).
 Config load_config(const std::string& config_path,
                    const std::map<std::string, std::string>& overrides = {});
+// The same from TOML text in memory (the fuzz target's entry point);
+// source_name names it in messages and its folder resolves relative paths.
+Config load_config_text(const std::string& toml_text, const std::string& source_name,
+                        const std::map<std::string, std::string>& overrides = {});
 
 // Throws ConfigError describing the first invalid value.
 void validate(const Config& config);

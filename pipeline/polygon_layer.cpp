@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <spdlog/spdlog.h>
+
 #include "pipeline/errors.hpp"
 #include "pipeline/gdal_handle.hpp"
 
@@ -18,6 +20,7 @@ PolygonLayer::PolygonLayer(const std::string& path, const std::string& code_fiel
   if (ds->GetLayerCount() < 1) throw InputError(path + ": has no layer");
   OGRLayer* layer = ds->GetLayer(0);
   OGRFeatureDefn* defn = layer->GetLayerDefn();
+  if (layer->GetFeatureCount() == 0) throw InputError(path + ": contains no polygon features (the layer is empty)");
   const int code_idx = defn->GetFieldIndex(code_field.c_str());
   const int name_idx = defn->GetFieldIndex(name_field.c_str());
   if (code_idx < 0 || name_idx < 0) {
@@ -25,6 +28,13 @@ PolygonLayer::PolygonLayer(const std::string& path, const std::string& code_fiel
     for (int i = 0; i < defn->GetFieldCount(); ++i) have += (i ? ", " : "") + std::string(defn->GetFieldDefn(i)->GetNameRef());
     throw InputError(path + ": no field '" + (code_idx < 0 ? code_field : name_field) +
                      "' (fields present: " + have + ")" + (settings_hint.empty() ? "" : "; set " + settings_hint));
+  }
+  for (const int idx : {code_idx, name_idx}) {
+    const OGRFieldType ft = defn->GetFieldDefn(idx)->GetType();
+    if (ft != OFTString && ft != OFTInteger && ft != OFTInteger64 && ft != OFTReal) {
+      throw InputError(path + ": field '" + defn->GetFieldDefn(idx)->GetNameRef() + "' holds " +
+                       OGRFieldDefn::GetFieldTypeName(ft) + " values; expected text or a number");
+    }
   }
   const OGRSpatialReference* src_crs = layer->GetSpatialRef();
   OGRSpatialReference wgs84;
@@ -42,12 +52,41 @@ PolygonLayer::PolygonLayer(const std::string& path, const std::string& code_fiel
 
   bounds_ = {INFINITY, INFINITY, -INFINITY, -INFINITY};
   layer->ResetReading();
+  std::size_t ignored = 0;  // features without a polygon: counted and reported, not fatal
+  std::string first_ignored;
   for (auto& feature : *layer) {
+    const std::string fid = "feature " + std::to_string(feature->GetFID());
     const OGRGeometry* g = feature->GetGeometryRef();
-    if (!g || g->IsEmpty()) continue;
-    const auto type = wkbFlatten(g->getGeometryType());
-    if (type != wkbPolygon && type != wkbMultiPolygon) continue;
+    const auto type = g ? wkbFlatten(g->getGeometryType()) : wkbNone;
+    if (!g || g->IsEmpty() || (type != wkbPolygon && type != wkbMultiPolygon)) {
+      if (ignored++ == 0) first_ignored = fid + (g ? std::string(" is a ") + OGRGeometryTypeToName(type) : " has no geometry");
+      continue;
+    }
     std::unique_ptr<OGRGeometry> geom(g->clone());
+    if (!geom->IsValid()) {
+      // Self-intersections, bow ties, unclosed rings: repaired the way GEOS
+      // does (MakeValid), keeping only the polygonal part, and reported.
+      std::unique_ptr<OGRGeometry> fixed(geom->MakeValid());
+      std::unique_ptr<OGRGeometry> polygons;
+      if (fixed && !fixed->IsEmpty()) {
+        const auto ft = wkbFlatten(fixed->getGeometryType());
+        if (ft == wkbPolygon || ft == wkbMultiPolygon) {
+          polygons = std::move(fixed);
+        } else if (ft == wkbGeometryCollection) {
+          auto multi = std::make_unique<OGRMultiPolygon>();
+          for (const OGRGeometry* part : *fixed->toGeometryCollection()) {
+            const auto pt = wkbFlatten(part->getGeometryType());
+            if (pt == wkbPolygon) multi->addGeometry(part);
+            if (pt == wkbMultiPolygon)
+              for (const OGRPolygon* p : *part->toMultiPolygon()) multi->addGeometry(p);
+          }
+          if (!multi->IsEmpty()) polygons = std::move(multi);
+        }
+      }
+      if (!polygons) throw InputError(path + ": " + fid + ": invalid polygon that cannot be repaired");
+      spdlog::warn("{}: {}: invalid polygon (self-intersecting or badly ringed), repaired", path, fid);
+      geom = std::move(polygons);
+    }
     // Densify in the source CRS so long lon/lat edges follow their true path in the grid CRS.
     if (src.IsGeographic()) geom->segmentize(0.001);
     if (geom->transform(ct.get()) != OGRERR_NONE) {
@@ -55,6 +94,8 @@ PolygonLayer::PolygonLayer(const std::string& path, const std::string& code_fiel
     }
     OGREnvelope env;
     geom->getEnvelope(&env);
+    if (!std::isfinite(env.MinX) || !std::isfinite(env.MinY) || !std::isfinite(env.MaxX) || !std::isfinite(env.MaxY))
+      throw InputError(path + ": " + fid + ": coordinates are not finite in the grid CRS");
     envelopes_.push_back({env.MinX, env.MinY, env.MaxX, env.MaxY});
     bounds_.xmin = std::min(bounds_.xmin, env.MinX);
     bounds_.ymin = std::min(bounds_.ymin, env.MinY);
@@ -64,7 +105,13 @@ PolygonLayer::PolygonLayer(const std::string& path, const std::string& code_fiel
     labels_.emplace_back(feature->IsFieldSetAndNotNull(name_idx) ? feature->GetFieldAsString(name_idx) : "");
     geometries_.push_back(std::move(geom));
   }
-  if (geometries_.empty()) throw InputError(path + ": contains no polygon features");
+  if (ignored > 0) {
+    spdlog::warn("{}: {} feature(s) without a polygon geometry ignored (first: {})", path, ignored, first_ignored);
+  }
+  if (geometries_.empty()) {
+    throw InputError(path + ": contains no polygon features" +
+                     (ignored ? " (" + std::to_string(ignored) + " other features; first: " + first_ignored + ")" : ""));
+  }
 }
 
 std::string PolygonLayer::wkt(std::size_t i) const {

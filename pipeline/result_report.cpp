@@ -41,6 +41,66 @@ CommuneColumns read_columns(const ResultReader& r) {
   return c;
 }
 
+// Province totals and progress against the plan ([targets] of the run).
+struct Province {
+  double baseline = NAN, project = NAN, reduction = NAN, ci_low = NAN, ci_high = NAN, gwp100 = NAN;
+  double awd_share = NAN, target_share = NAN;
+  double reference_t = 0, target_reduction = NAN, reduction_vs_reference = NAN;
+  int64_t reference_year = 0;
+};
+
+Province read_province(const ResultReader& r, const CommuneColumns& c) {
+  Province p;
+  double rice = 0, awd = 0;
+  for (std::size_t i = 0; i < c.rice.size(); ++i) rice += c.rice[i], awd += c.awd[i];
+  if (rice > 0) p.awd_share = awd / rice;
+  const std::string ci = "/communes/ch4_reduction_ci95_t", red = "/communes/ch4_reduction_t";
+  if (!r.has_attribute(ci, "province_ci95_t")) return p;  // a result from before the province interval
+  p.baseline = r.attribute_double(ci, "province_baseline_t");
+  p.project = r.attribute_double(ci, "province_project_t");
+  p.reduction = r.attribute_double(ci, "province_reduction_t");
+  const auto iv = r.attribute_doubles(ci, "province_ci95_t");
+  p.ci_low = iv.at(0), p.ci_high = iv.at(1);
+  p.gwp100 = r.attribute_double("/communes/co2e_reduction_t", "gwp100");
+  p.target_share = r.attribute_double(red, "target_low_emission_share");
+  p.target_reduction = r.attribute_double(red, "target_emission_reduction");
+  p.reference_year = r.attribute_int64(red, "target_reference_year");
+  p.reference_t = r.attribute_double(red, "target_reference_ch4_t");
+  if (p.reference_t > 0) p.reduction_vs_reference = (p.reference_t - p.project) / p.reference_t;
+  return p;
+}
+
+std::string province_lines(const Province& p) {
+  std::string out;
+  char buf[400];
+  if (!std::isnan(p.reduction)) {
+    std::snprintf(buf, sizeof buf,
+                  "province: CH4 baseline %.2f t, project %.2f t, reduction %.2f t (95 %% interval %.2f – %.2f), "
+                  "%.1f t CO2e (GWP100 %g)\n",
+                  p.baseline, p.project, p.reduction, p.ci_low, p.ci_high, p.reduction * p.gwp100, p.gwp100);
+    out += buf;
+  }
+  if (!std::isnan(p.awd_share)) {
+    std::snprintf(buf, sizeof buf, "target: rice under multiple drainage (AWD) %.1f %% of the rice area; plan %.0f %%\n",
+                  100.0 * p.awd_share, std::isnan(p.target_share) ? 70.0 : 100.0 * p.target_share);
+    out += buf;
+  }
+  if (!std::isnan(p.target_reduction)) {
+    if (p.reference_t > 0) {
+      std::snprintf(buf, sizeof buf,
+                    "target: rice CH4 %.2f t vs %lld reference %.2f t: %.1f %% less; plan %.0f %% less\n", p.project,
+                    static_cast<long long>(p.reference_year), p.reference_t, 100.0 * p.reduction_vs_reference,
+                    100.0 * p.target_reduction);
+    } else {
+      std::snprintf(buf, sizeof buf,
+                    "target: %.0f %% less rice CH4 than %lld — reference emission not set (targets.reference_ch4_t)\n",
+                    100.0 * p.target_reduction, static_cast<long long>(p.reference_year));
+    }
+    out += buf;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string format_result_report(const std::filesystem::path& result, ReportFormat format) {
@@ -67,6 +127,18 @@ std::string format_result_report(const std::filesystem::path& result, ReportForm
                                  {"s1_observation_mean", num(c.s1_mean[i])},
                                  {"s2_clear_mean", num(c.s2_mean[i])}});
     }
+    const Province p = read_province(r, c);
+    doc["province"] = {{"ch4_baseline_t", num(p.baseline)},
+                       {"ch4_project_t", num(p.project)},
+                       {"ch4_reduction_t", num(p.reduction)},
+                       {"ch4_reduction_ci95_t", {num(p.ci_low), num(p.ci_high)}},
+                       {"co2e_reduction_t", num(p.reduction * p.gwp100)},
+                       {"awd_share", num(p.awd_share)},
+                       {"target_low_emission_share", num(p.target_share)},
+                       {"target_emission_reduction", num(p.target_reduction)},
+                       {"reference_year", p.reference_year},
+                       {"reference_ch4_t", p.reference_t > 0 ? num(p.reference_t) : nlohmann::json(nullptr)},
+                       {"reduction_vs_reference", num(p.reduction_vs_reference)}};
     return doc.dump(2) + "\n";
   }
 
@@ -86,21 +158,17 @@ std::string format_result_report(const std::filesystem::path& result, ReportForm
                       fixed(c.s1_mean[i], 1), fixed(c.s2_mean[i], 1)});
   }
   if (format == ReportFormat::csv) return t.to_csv();
-  // Commune intervals share one factor draw, so they do not add up: the
-  // province interval is left to `paddymrv report --json` consumers (issue #5).
+  const Province prov = read_province(r, c);
   t.footer = {"", "total (" + std::to_string(n) + " communes)", fixed(total_area, 2), fixed(total_rice, 2),
-              fixed(total_awd, 2), fixed(total_red, 2), "", "", fixed(total_co2e, 1), "", ""};
+              fixed(total_awd, 2), fixed(total_red, 2), fixed(prov.ci_low, 2), fixed(prov.ci_high, 2),
+              fixed(total_co2e, 1), "", ""};
   std::string out = "season " + r.attribute_string("/", "season_name") + " (" + r.attribute_string("/", "season_start") +
                     " – " + r.attribute_string("/", "season_end") + ")" +
                     (r.attribute_int64("/", "provisional") ? ", provisional" : "") + "\n";
   out += t.to_text();
-  if (total_rice > 0) {
-    char buf[200];
-    std::snprintf(buf, sizeof buf,
-                  "rice under multiple drainage (AWD): %.1f %% of the rice area (provincial plan: 70 %% by 2035)\n",
-                  100.0 * total_awd / total_rice);
-    out += buf;
-  }
+  // Commune intervals share one factor draw and do not add up; the
+  // province interval comes from the same draws (written by run).
+  out += province_lines(prov);
   if (r.exists("/claims/verdict")) {
     std::map<std::string, int> count;
     for (const auto& v : r.read_strings("/claims/verdict")) ++count[v];

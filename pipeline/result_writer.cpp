@@ -8,6 +8,8 @@
 #include <cstring>
 #include <system_error>
 
+#include "pipeline/fault_point.hpp"
+
 namespace paddymrv {
 namespace {
 
@@ -317,6 +319,7 @@ void ResultWriter::commit() {
   // happen here, so a full disk shows up here.
   for (auto& [path, dataset] : maps_) h5::check(dataset.close(), f, path, "flush map");
   maps_.clear();
+  fault_point("mid_write");
   const ssize_t open_objects = H5Fget_obj_count(file_.get(), H5F_OBJ_ALL);
   if (open_objects != 1) {
     throw Error(name + ": internal error: " + std::to_string(open_objects - 1) +
@@ -327,11 +330,13 @@ void ResultWriter::commit() {
     throw Error(name + ": cannot fsync temporary file " + tmp_path_.string() + ": " +
                 errno_text(err));
   }
+  fault_point("before_rename");
   if (::rename(tmp_path_.c_str(), f.c_str()) != 0) {
     throw Error(name + ": cannot rename " + tmp_path_.string() + " into place: " +
                 errno_text(errno));
   }
   committed_ = true;
+  fault_point("after_rename");
   // Without this, a power cut right after the rename may bring back the old
   // directory entry (or none) although we reported success.
   const std::filesystem::path dir = f.has_parent_path() ? f.parent_path() : ".";
@@ -339,6 +344,25 @@ void ResultWriter::commit() {
     throw Error(name + ": result written, but cannot fsync directory " + dir.string() + ": " +
                 errno_text(err));
   }
+}
+
+}  // namespace paddymrv
+
+namespace paddymrv {
+
+std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesystem::path& final_path) {
+  std::vector<std::filesystem::path> removed;
+  const std::string prefix = final_path.filename().string() + ".tmp-";
+  const std::filesystem::path dir = final_path.has_parent_path() ? final_path.parent_path() : ".";
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    if (name.find_first_not_of("0123456789", prefix.size()) != std::string::npos) continue;
+    std::error_code rm;
+    if (it->is_regular_file(rm) && std::filesystem::remove(it->path(), rm)) removed.push_back(it->path());
+  }
+  return removed;
 }
 
 }  // namespace paddymrv

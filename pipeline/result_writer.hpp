@@ -27,6 +27,12 @@ concept MapValue = std::same_as<T, uint8_t> || std::same_as<T, uint16_t> ||
                    std::same_as<T, int32_t> || std::same_as<T, float> ||
                    std::same_as<T, double>;
 
+// Deletes the "<final_path>.tmp-<pid>" files that runs killed before commit()
+// (kill -9, power cut) left next to final_path, and returns their paths.
+// Call it only while holding the output's RunLock: every writer of
+// final_path holds that lock, so no living process still writes them.
+std::vector<std::filesystem::path> remove_stale_temporaries(const std::filesystem::path& final_path);
+
 class ResultWriter {
  public:
   // Creates "<final_path>.tmp-<pid>" next to final_path (same directory, so

@@ -7,8 +7,11 @@
 
 #include "pipeline/block_engine.hpp"
 #include "pipeline/claims_writer.hpp"
+#include "pipeline/crop_model.hpp"
+#include "pipeline/crop_writer.hpp"
 #include "pipeline/dates.hpp"
 #include "pipeline/errors.hpp"
+#include "pipeline/fault_point.hpp"
 #include "pipeline/gdal_handle.hpp"
 #include "pipeline/methane_writer.hpp"
 #include "pipeline/parameters.hpp"
@@ -99,6 +102,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
 
   // --- scene checks and hashes
   inspect_scenes(catalog, grid, cfg.threads);
+  fault_point("after_catalog");
   for (const auto& s : catalog.scenes) {
     if (s.status == SceneStatus::quarantined) {
       spdlog::warn("quarantined scene {}: {}", s.id, s.reason);
@@ -119,9 +123,14 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
   const bool s1_rice_detector = cfg.rice_mask == "sentinel1";
   const std::string rice_mask_path = s1_rice_detector ? "" : cfg.resolve(cfg.rice_mask).string();
   if (!s1_rice_detector) open_raster(rice_mask_path);  // fail now, naming the file, not in a block
-  const std::string rice_source = s1_rice_detector
-                                      ? "sentinel1: pixels the radar sees flooded, then growing (S1-only rice detector)"
-                                      : "raster: " + rice_mask_path + " (class 1 = rice)";
+  // A crop model, when given, classifies every pixel and its rice (class 1) is the rice mask.
+  std::optional<CropModel> model;
+  const std::string model_path = cfg.model.empty() ? "" : cfg.resolve(cfg.model).string();
+  if (!model_path.empty()) model.emplace(load_crop_model(model_path));
+  const std::string rice_source =
+      model ? "crop classifier: " + model_path + " (class 1 = rice)"
+      : s1_rice_detector ? "sentinel1: pixels the radar sees flooded, then growing (S1-only rice detector)"
+                         : "raster: " + rice_mask_path + " (class 1 = rice)";
 
   EngineInputs in;
   in.config = &cfg;
@@ -129,6 +138,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
   in.communes = &communes;
   in.claims = claims ? &*claims : nullptr;
   in.rice_mask_path = rice_mask_path;
+  in.model = model ? &*model : nullptr;
   in.flood = flood_cycle_params(cfg);
   in.season_start = season_start;
   in.season_end = season_end;
@@ -153,6 +163,10 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
   const auto out_path = std::filesystem::absolute(cfg.resolve(cfg.out));
   summary.out_path = out_path.string();
   const RunLock lock(out_path);
+  // Temporaries of runs killed before their rename: ours now, as we hold the lock.
+  for (const auto& stale : remove_stale_temporaries(out_path))
+    spdlog::warn("removed {}, left by an interrupted run", stale.string());
+  fault_point("after_lock");
   // A scene whose header was fine may still fail to decode in some block.
   // Then it is quarantined and the grid processed again without it: every
   // block of a result uses the same scenes. Each pass drops ≥ 1 scene.
@@ -175,7 +189,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     out.create_map<std::uint16_t>(
         "/qa/cultivation_days", 0,
         "flood onset → harvest in days (IPCC t), default where harvest not seen; 0 = not rice");
-    out.set_attribute("/maps/crop_class", "status", "not_computed: the crop classifier (issue #4) is not built yet");
+    if (!model) out.set_attribute("/maps/crop_class", "status", "not_computed: no crop model given (run --model)");
     for (const char* m : {"/maps/water_regime", "/maps/drainage_events", "/qa/regime_confidence"}) {
       out.set_attribute(m, "rice_mask", rice_source);
       out.set_attribute(m, "method",
@@ -185,6 +199,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
 
     kernels::FieldSeriesAccumulator claim_series(season_days(in).size());
     kernels::CommuneAccumulator totals(communes.size());
+    std::vector<std::int64_t> crop_pixels(model ? communes.size() * model->classes.size() : 0, 0);
     EngineOptions eo;
     eo.threads = cfg.threads;
     eo.blocks_in_flight = cfg.blocks_in_flight;
@@ -201,8 +216,13 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
           out.write_map_window("/maps/drainage_events", w, blk.drainage_events.data());
           out.write_map_window("/qa/regime_confidence", w, blk.regime_confidence.data());
           out.write_map_window("/qa/cultivation_days", w, blk.cultivation_days.data());
+          if (model) {
+            out.write_map_window("/maps/crop_class", w, blk.crop_class.data());
+            for (std::size_t k = 0; k < crop_pixels.size(); ++k) crop_pixels[k] += blk.crop_pixels[k];
+          }
           totals.merge(blk.totals);
           claim_series.merge(blk.claims);
+          fault_point("after_block");
         },
         opt.progress);
     if (auto failed = failures.take(); !failed.empty()) {
@@ -242,10 +262,15 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     out.set_attribute("/communes/area_ha", "description",
                       "commune area on the analysis grid (pixel count × pixel area)");
     const hsize_t nc = cfg.classes.size();
-    write_not_computed(out, "/communes/crop_area_ha", {hn, nc}, "crop classifier not built yet (issue #4)");
-    std::vector<std::string> labels;
-    for (const auto& k : cfg.classes) labels.push_back(k.name);
-    out.set_attribute("/communes/crop_area_ha", "labels", labels);
+    double rice_area_rel_sd = 0;  // from the classifier's validation, for the methane interval
+    if (model) {
+      rice_area_rel_sd = write_crop_results(out, *model, model_path, crop_pixels, n, grid.pixel_area_ha());
+    } else {
+      write_not_computed(out, "/communes/crop_area_ha", {hn, nc}, "no crop model given (run --model)");
+      std::vector<std::string> labels;
+      for (const auto& k : cfg.classes) labels.push_back(k.name);
+      out.set_attribute("/communes/crop_area_ha", "labels", labels);
+    }
     std::vector<double> rice_ha(n), regime_ha(n * 4), awd_ha(n);
     for (std::size_t i = 0; i < n; ++i) {
       rice_ha[i] = static_cast<double>(totals[i].rice_pixels) * grid.pixel_area_ha();
@@ -260,7 +285,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     out.write_f64("/communes/awd_area_ha", {hn}, awd_ha);
     out.set_attribute("/communes/awd_area_ha", "description", "rice area detected under multiple drainage (AWD)");
     if (claims) write_claims(out, *claims, claim_series, season_days(in), season_start, season_end, cfg, in.flood);
-    write_methane(out, cfg, totals, communes.ids(), grid.pixel_area_ha());
+    write_methane(out, cfg, totals, communes.ids(), grid.pixel_area_ha(), rice_area_rel_sd);
 
     out.write_i64("/qa/communes/pixels", {hn}, pixels);
     out.write_f64("/qa/communes/s1_observation_mean", {hn}, s1_mean);

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <map>
 
+#include "kernels/sim_backscatter.hpp"
+#include "kernels/series_stats.hpp"
 #include "pipeline/dates.hpp"
 #include "pipeline/errors.hpp"
 
@@ -31,6 +33,28 @@ std::ofstream open_csv(const std::filesystem::path& path) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw Error(path.string() + ": cannot write");
   return out;
+}
+
+// Strength, in units of the field-mean speckle, with which the best possible
+// observer could see this drainage event: it knows the field's flooded
+// backscatter on the same day (the noise-free model with standing water)
+// and combines VV and VH, which carry independent speckle. The largest value
+// over the acquisitions inside the event; 0 when none fell inside.
+double event_visibility(const SimWorld& world, const SimField& f, const ks::DayRange& event,
+                        const std::vector<Acquisition>& s1, double field_looks) {
+  const double sigma = kernels::speckle_db_sigma(field_looks);
+  double best = 0;
+  for (const Acquisition& a : s1) {
+    if (!event.contains(a.day)) continue;
+    const ks::RadarConditions cond{a.soil_wetness, a.wind};
+    ks::CoverState drained = world.cover(f, a.day), flooded = drained;
+    flooded.surface = ks::Surface::flooded;
+    const ks::Backscatter d = ks::backscatter(f.cls, drained, cond), w = ks::backscatter(f.cls, flooded, cond);
+    const double dvv = ks::linear_to_db(d.vv) - ks::linear_to_db(w.vv);
+    const double dvh = ks::linear_to_db(d.vh) - ks::linear_to_db(w.vh);
+    best = std::max(best, std::hypot(dvv, dvh) / sigma);
+  }
+  return best;
 }
 
 }  // namespace
@@ -128,6 +152,34 @@ int write_truth(const std::filesystem::path& dir, const TruthInput& in) {
       const SimField& f = world.field(c.field_id);
       out << c.claim_id << ',' << c.practice << ',' << c.field_id << ',' << static_cast<int>(f.regime()) << ','
           << f.rice.drainages.size() << ',' << (c.true_claim ? "true" : "false") << '\n';
+    }
+  }
+
+  if (in.s1_acquisitions) {
+    // What the radar could show at all: an event counts as observable when
+    // the ideal observer sees it at ≥ 3σ of the field-mean speckle. The
+    // regime from the observable events is the ceiling of any detector; the
+    // accuracy benchmark reports both (a drainage under a closed canopy or
+    // between two passes is invisible, DESIGN §5).
+    constexpr double kObservableSigma = 3.0;
+    auto out = open_csv(dir / "observability.csv");
+    out << "field_id,pixels,regime,drainage_events,observable_events,observable_regime,event_visibility_sigma\n";
+    for (const SimField& f : world.fields()) {
+      const auto& counts = field_communes[static_cast<std::size_t>(f.id)];
+      if (!f.is_rice() || counts.empty()) continue;
+      int pixels = 0;
+      for (const auto& [ci, n] : counts) pixels += n;
+      int observable = 0;
+      std::string strengths;
+      for (const ks::DayRange& e : f.rice.drainages) {
+        const double z = event_visibility(world, f, e, *in.s1_acquisitions, p.s1_enl * pixels);
+        observable += z >= kObservableSigma;
+        if (!strengths.empty()) strengths += ';';
+        strengths += fixed(z, 1);
+      }
+      const int observable_regime = observable == 0 ? 1 : observable == 1 ? 2 : 3;
+      out << f.id << ',' << pixels << ',' << static_cast<int>(f.regime()) << ',' << f.rice.drainages.size() << ','
+          << observable << ',' << observable_regime << ',' << strengths << '\n';
     }
   }
   return listed;

@@ -234,7 +234,7 @@ SimulationSummary simulate(const SimulationParams& p, const fs::path& out) {
   write_items_json(out / "items.json", stac);
   write_vectors(out, p, world, communes, claims);
 
-  TruthInput truth{&p, &world, &communes, &claims, &s1_count, &s2_count};
+  TruthInput truth{&p, &world, &communes, &claims, &s1_count, &s2_count, &schedule.s1};
   const int n_fields = write_truth(out / "truth", truth);
   write_text(out / "paddymrv.toml", paddymrv_toml(p));
   write_text(out / "simulation.toml", params_to_toml(p));

@@ -95,6 +95,10 @@ Scene parse_item(const json& item, const std::filesystem::path& folder, bool all
   const auto props = item.find("properties");
   if (props == item.end() || !props->is_object()) throw std::invalid_argument("no properties");
   s.datetime = text_or(*props, "datetime");
+  // Bounded first: std::regex recurses per character, and a hostile
+  // 100 kB "fraction" would overflow the stack.
+  if (s.datetime.size() > 64) throw std::invalid_argument("properties.datetime is not RFC 3339 (" +
+                                                          std::to_string(s.datetime.size()) + " characters)");
   const auto t = parse_rfc3339(s.datetime);
   if (!t) throw std::invalid_argument("properties.datetime '" + s.datetime + "' is not RFC 3339");
   s.time = *t;
@@ -149,13 +153,20 @@ Scene parse_item(const json& item, const std::filesystem::path& folder, bool all
 }  // namespace
 
 Catalog read_stac_catalog(const std::filesystem::path& items_json, const CatalogOptions& opt) {
+  std::ifstream in(items_json, std::ios::binary);
+  if (!in) throw InputError(items_json.string() + ": cannot open the STAC catalogue");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw InputError(items_json.string() + ": cannot read the STAC catalogue");
+  return parse_stac_catalog(text, items_json, opt);
+}
+
+Catalog parse_stac_catalog(const std::string& text, const std::filesystem::path& items_json,
+                           const CatalogOptions& opt) {
   const std::string where = items_json.string();
-  std::ifstream in(items_json);
-  if (!in) throw InputError(where + ": cannot open the STAC catalogue");
   json doc;
   try {
-    doc = json::parse(in);
-  } catch (const json::parse_error& e) {
+    doc = json::parse(text);
+  } catch (const json::exception& e) {  // syntax, and numbers out of range (1e400)
     throw InputError(where + ": malformed JSON (" + std::string(e.what()) + ")");
   }
   if (!doc.is_object() || text_or(doc, "type") != "FeatureCollection" || !doc.contains("features") ||

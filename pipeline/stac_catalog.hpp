@@ -34,6 +34,11 @@ struct Catalog {
 // FeatureCollection; a malformed single item is quarantined instead.
 Catalog read_stac_catalog(const std::filesystem::path& items_json, const CatalogOptions& options);
 
+// The same from the JSON text in memory (the fuzz target's entry point);
+// `items_json` names the text in messages and its folder resolves hrefs.
+Catalog parse_stac_catalog(const std::string& json_text, const std::filesystem::path& items_json,
+                           const CatalogOptions& options);
+
 // The ESA key for an S2 asset name of either naming, "" if not a band we use.
 std::string canonical_s2_asset(const std::string& name);
 

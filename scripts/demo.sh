@@ -6,5 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/build.sh
 bin=build/pipeline/paddymrv
 "$bin" simulate --preset demo --out out/demo
-"$bin" run --config out/demo/paddymrv.toml --out out/demo/result.h5
+# The crop classifier: trained on the season's reference polygons (prints
+# its validation), then every pixel classified; its rice is the rice mask.
+"$bin" train --config out/demo/paddymrv.toml --samples out/demo/reference.geojson --model out/demo/crop_model.yml
+"$bin" run --config out/demo/paddymrv.toml --model out/demo/crop_model.yml --out out/demo/result.h5
 echo "result: out/demo/result.h5 (h5dump -H out/demo/result.h5; $bin report out/demo/result.h5 --csv)"

@@ -7,6 +7,7 @@
 
 #include "pipeline/dates.hpp"
 #include "pipeline/errors.hpp"
+#include "pipeline/methane_writer.hpp"
 #include "pipeline/parameters.hpp"
 #include "tests/test_support.hpp"
 
@@ -119,4 +120,68 @@ TEST(Config, CommuneMethaneOverridesParseAndRoundTrip) {
                ConfigError);
   EXPECT_THROW(load_config(write_file("typo_straw.toml", "[[methane_commune]]\ncode = \"x\"\nrate = 1\n").string()),
                ConfigError);
+}
+
+TEST(Config, NationalEmissionFactorsApplyByRegionAndSeasonWithTheirSource) {
+  const std::string table =
+      "[methane]\nregion = \"north\"\nseason_type = \"late\"\n"
+      "[[emission_factor]]\nregion = \"north\"\nseason_type = \"early\"\nef_c = 2.21\nef_c_range = [1.5, 3.28]\n"
+      "source = \"VN Tier 2 North early\"\n"
+      "[[emission_factor]]\nregion = \"north\"\nseason_type = \"late\"\nef_c = 3.89\nef_c_range = [2.65, 5.77]\n"
+      "source = \"VN Tier 2 North late\"\n"
+      "[[emission_factor]]\nregion = \"south\"\nseason_type = \"late\"\nef_c = 2.5\nef_c_range = [2.0, 3.0]\n"
+      "source = \"VN Tier 2 South late\"\n"
+      "[[emission_factor]]\nregion = \"south\"\nseason_type = \"early\"\nef_c = 1.9\nef_c_range = [1.5, 2.5]\n"
+      "source = \"VN Tier 2 South early\"\n"
+      "[[methane_commune]]\ncode = \"B\"\nregion = \"south\"\n";
+  const Config c = load_config(write_file("tier2.toml", table).string());
+  ASSERT_EQ(c.emission_factors.size(), 4u);
+  // Commune A takes the province's region and the run's season type; B its own region.
+  const auto f = commune_factors(c, {"A", "B", "C"});
+  ASSERT_EQ(f.size(), 3u);
+  EXPECT_DOUBLE_EQ(f[0].factors.ef_c.value, 3.89);
+  EXPECT_DOUBLE_EQ(f[0].factors.ef_c.low, 2.65);
+  EXPECT_DOUBLE_EQ(f[0].factors.ef_c.high, 5.77);
+  EXPECT_NE(f[0].note.find("VN Tier 2 North late"), std::string::npos) << f[0].note;
+  EXPECT_DOUBLE_EQ(f[1].factors.ef_c.value, 2.5);
+  EXPECT_NE(f[1].note.find("VN Tier 2 South late"), std::string::npos) << f[1].note;
+  EXPECT_TRUE(f[1].factors.amendments.empty());  // a region-only override keeps the province amendments (none)
+  EXPECT_DOUBLE_EQ(f[2].factors.ef_c.value, 3.89);
+  // The early season picks the other entry; no region keeps the IPCC default.
+  EXPECT_DOUBLE_EQ(commune_factors(load_config(write_file("tier2e.toml", table).string(), {{"methane.season_type", "early"}}),
+                                   {"A"})[0].factors.ef_c.value,
+                   2.21);
+  Config ipcc = load_config(write_file("tier2none.toml", table).string(), {{"methane.region", ""}});
+  const auto d = commune_factors(ipcc, {"A"});
+  EXPECT_DOUBLE_EQ(d[0].factors.ef_c.value, 1.22);
+  EXPECT_NE(d[0].note.find("IPCC 2019 Refinement Vol. 4 Table 5.11"), std::string::npos) << d[0].note;
+
+  // Round trip through the effective config (what the result stores).
+  const Config back = load_config(write_file("tier2back.toml", to_toml(c)).string());
+  ASSERT_EQ(back.emission_factors.size(), 4u);
+  EXPECT_EQ(back.emission_factors[1].source, "VN Tier 2 North late");
+  EXPECT_EQ(back.methane_communes.at(0).region, "south");
+  EXPECT_EQ(back.methane_region, "north");
+
+  // Errors name the entry: a region with no factor for the season, a factor without its source.
+  EXPECT_THROW(load_config(write_file("tier2bad.toml", table).string(), {{"methane.season_type", "spring"}}),
+               ConfigError);
+  EXPECT_THROW(load_config(write_file("tier2nosrc.toml",
+                                      "[[emission_factor]]\nregion = \"x\"\nseason_type = \"y\"\nef_c = 2\n"
+                                      "ef_c_range = [1, 3]\n")
+                               .string()),
+               ConfigError);
+  EXPECT_THROW(load_config(write_file("tier2range.toml",
+                                      "[[emission_factor]]\nregion = \"x\"\nseason_type = \"y\"\nef_c = 2\n"
+                                      "ef_c_range = [2.5, 3]\nsource = \"s\"\n")
+                               .string()),
+               ConfigError);
+}
+
+TEST(Config, ProvinceConfigUsesTheNationalFactorForItsSeason) {
+  const Config c = load_config(std::string(PADDYMRV_SOURCE_DIR) + "/config/laocai.toml");
+  const auto f = commune_factors(c, {"VNM.39.1.1_1"});
+  EXPECT_DOUBLE_EQ(f[0].factors.ef_c.value, 3.89);  // North, late season (main crop)
+  EXPECT_NEAR(c.target_low_emission_share, 0.70, 1e-12);
+  EXPECT_NEAR(c.target_emission_reduction, 0.15, 1e-12);
 }

@@ -42,15 +42,23 @@ TEST(IpccMethane, MonteCarloIsDeterministicAndCoversTheAnalyticInterval) {
   for (auto& s : f.sf_w) s.low = s.high = s.value;
   const std::vector<RegimeHaDays> communes{{1000, 500, 2000, 0}, {0, 0, 100, 0}};
   const std::vector<MethaneFactors> factors{f, f};
-  const auto a = reduction_interval(factors, communes, 20000, 7);
-  const auto b = reduction_interval(factors, communes, 20000, 7);
-  EXPECT_EQ(a, b);  // same seed, same interval, bit for bit
-  EXPECT_NE(reduction_interval(factors, communes, 20000, 8)[0], a[0]);
+  const auto a = reduction_interval(factors, communes, {20000, 7});
+  const auto b = reduction_interval(factors, communes, {20000, 7});
+  EXPECT_EQ(a.commune, b.commune);  // same seed, same interval, bit for bit
+  EXPECT_EQ(a.total, b.total);
+  EXPECT_NE(reduction_interval(factors, communes, {20000, 8}).commune[0], a.commune[0]);
+  double sum = 0;
   for (std::size_t c = 0; c < communes.size(); ++c) {
     const double point = estimate_methane(f, communes[c]).reduction_t();
-    EXPECT_NEAR(a[c][0], point * (1 - 0.39 / 1.22), 0.02 * point);
-    EXPECT_NEAR(a[c][1], point * (1 + 0.39 / 1.22), 0.02 * point);
+    sum += point;
+    EXPECT_NEAR(a.commune[c][0], point * (1 - 0.39 / 1.22), 0.02 * point);
+    EXPECT_NEAR(a.commune[c][1], point * (1 + 0.39 / 1.22), 0.02 * point);
   }
+  // One shared draw: the province total moves with EF_c like each commune,
+  // so its interval is the sum's point value × the same factors (the
+  // commune intervals add up here because every commune scales alike).
+  EXPECT_NEAR(a.total[0], sum * (1 - 0.39 / 1.22), 0.02 * sum);
+  EXPECT_NEAR(a.total[1], sum * (1 + 0.39 / 1.22), 0.02 * sum);
 }
 
 TEST(IpccMethane, CommuneAmendmentsScaleItsFigures) {
@@ -67,8 +75,43 @@ TEST(IpccMethane, CommuneAmendmentsScaleItsFigures) {
   }
   const std::vector<MethaneFactors> factors{plain, straw};
   const std::vector<RegimeHaDays> communes{hd, hd};
-  const auto ci = reduction_interval(factors, communes, 5000, 3);
+  const auto ci = reduction_interval(factors, communes, {5000, 3}).commune;
   // One shared draw of EF_c: the two intervals differ exactly by SF_o.
   EXPECT_NEAR(ci[1][0], k * ci[0][0], 1e-9 * k * ci[0][0] + 1e-12);
   EXPECT_NEAR(ci[1][1], k * ci[0][1], 1e-9 * k * ci[0][1] + 1e-12);
+}
+
+TEST(IpccMethane, AreaUncertaintyWidensTheIntervalAsAnalyticallyExpected) {
+  // Factors exact, rice area with a 10 % relative standard error: the
+  // reduction is point × N(1, 0.10), so its 95 % interval is point × (1 ± 1.96 × 0.10).
+  MethaneFactors f;
+  f.ef_c.low = f.ef_c.high = f.ef_c.value;
+  for (auto& s : f.sf_w) s.low = s.high = s.value;
+  const std::vector<RegimeHaDays> communes{{1000, 500, 2000, 0}};
+  const std::vector<MethaneFactors> factors{f};
+  const double point = estimate_methane(f, communes[0]).reduction_t();
+  const auto exact = reduction_interval(factors, communes, {20000, 11, 0.0});
+  EXPECT_DOUBLE_EQ(exact.commune[0][0], point);  // nothing uncertain: a point
+  EXPECT_DOUBLE_EQ(exact.commune[0][1], point);
+  const auto ci = reduction_interval(factors, communes, {20000, 11, 0.10});
+  EXPECT_NEAR(ci.commune[0][0], point * (1 - 1.96 * 0.10), 0.01 * point);
+  EXPECT_NEAR(ci.commune[0][1], point * (1 + 1.96 * 0.10), 0.01 * point);
+  EXPECT_EQ(ci.total, ci.commune[0]);  // one commune: the total is that commune
+}
+
+TEST(IpccMethane, ProvinceIntervalIsNotTheSumOfCommuneIntervalsWhenFactorsDiffer) {
+  // Two communes, one all multiple drainage, one all single: SF_w(multiple)
+  // and SF_w(single) are drawn independently, so the province total's
+  // interval is narrower than the sum of the commune intervals.
+  MethaneFactors f;
+  f.ef_c.low = f.ef_c.high = f.ef_c.value;
+  f.sf_w[0].low = f.sf_w[0].high = f.sf_w[0].value;  // the shared CF baseline exact
+  const std::vector<RegimeHaDays> communes{{0, 0, 1000, 0}, {0, 1000, 0, 0}};
+  const std::vector<MethaneFactors> factors{f, f};
+  const auto ci = reduction_interval(factors, communes, {20000, 5});
+  const double width_sum = (ci.commune[0][1] - ci.commune[0][0]) + (ci.commune[1][1] - ci.commune[1][0]);
+  EXPECT_LT(ci.total[1] - ci.total[0], 0.9 * width_sum);
+  const double point = estimate_methane(f, communes[0]).reduction_t() + estimate_methane(f, communes[1]).reduction_t();
+  EXPECT_LT(ci.total[0], point);
+  EXPECT_GT(ci.total[1], point);
 }

@@ -16,6 +16,7 @@ const char* kUsage =
     "Usage: paddymrv VERB [options]   (paddymrv VERB --help for the options)\n\n"
     "Verbs:\n"
     "  simulate   write a simulated season with ground truth (input contract)\n"
+    "  train      train the crop classifier from reference samples; prints its validation\n"
     "  run        the nightly job: scenes → maps, per-commune table → HDF5 result\n"
     "  report     print a result's per-commune table (text, CSV, JSON), claim evidence pictures\n"
     "  export     a result's maps as COGs and its communes as a GeoPackage, for QGIS\n\n"
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (args[0] == "simulate") return paddymrv::cli::verb_simulate(args);
+    if (args[0] == "train") return paddymrv::cli::verb_train(args);
     if (args[0] == "run") return paddymrv::cli::verb_run(args);
     if (args[0] == "report") return paddymrv::cli::verb_report(args);
     if (args[0] == "export") return paddymrv::cli::verb_export(args);

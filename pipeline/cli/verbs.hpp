@@ -11,5 +11,6 @@ int verb_simulate(const std::vector<std::string>& args);
 int verb_run(const std::vector<std::string>& args);
 int verb_report(const std::vector<std::string>& args);
 int verb_export(const std::vector<std::string>& args);
+int verb_train(const std::vector<std::string>& args);
 
 }  // namespace paddymrv::cli

@@ -1,0 +1,47 @@
+#include "kernels/area_estimate.hpp"
+
+#include <cmath>
+
+namespace paddymrv::kernels {
+
+AreaEstimate stratified_area_estimate(const ConfusionMatrix& m, const std::vector<double>& mapped_area) {
+  const int k = m.k;
+  AreaEstimate e;
+  e.mapped = mapped_area;
+  e.adjusted.assign(static_cast<std::size_t>(k), 0.0);
+  e.ci95.assign(static_cast<std::size_t>(k), 0.0);
+  e.users.assign(static_cast<std::size_t>(k), std::nan(""));
+  e.producers.assign(static_cast<std::size_t>(k), std::nan(""));
+  double total = 0;
+  for (double a : mapped_area) total += a;
+  if (total <= 0) return e;
+  std::vector<double> row(static_cast<std::size_t>(k), 0.0);
+  for (int i = 0; i < k; ++i)
+    for (int j = 0; j < k; ++j) row[static_cast<std::size_t>(i)] += static_cast<double>(m.at(i, j));
+  std::vector<double> p(static_cast<std::size_t>(k) * k, 0.0), var(static_cast<std::size_t>(k), 0.0);
+  for (int i = 0; i < k; ++i) {
+    const double W = mapped_area[static_cast<std::size_t>(i)] / total, ni = row[static_cast<std::size_t>(i)];
+    if (ni <= 0) {
+      p[static_cast<std::size_t>(i) * k + i] = W;
+      continue;
+    }
+    for (int j = 0; j < k; ++j) {
+      const double f = static_cast<double>(m.at(i, j)) / ni;
+      p[static_cast<std::size_t>(i) * k + j] = W * f;
+      if (ni > 1) var[static_cast<std::size_t>(j)] += W * W * f * (1 - f) / (ni - 1);
+    }
+  }
+  for (int j = 0; j < k; ++j) {
+    double col = 0, rw = 0;
+    for (int i = 0; i < k; ++i) col += p[static_cast<std::size_t>(i) * k + j], rw += p[static_cast<std::size_t>(j) * k + i];
+    const double diag = p[static_cast<std::size_t>(j) * k + j];
+    e.adjusted[static_cast<std::size_t>(j)] = total * col;
+    e.ci95[static_cast<std::size_t>(j)] = 1.96 * total * std::sqrt(var[static_cast<std::size_t>(j)]);
+    if (rw > 0) e.users[static_cast<std::size_t>(j)] = diag / rw;
+    if (col > 0) e.producers[static_cast<std::size_t>(j)] = diag / col;
+    e.overall += diag;
+  }
+  return e;
+}
+
+}  // namespace paddymrv::kernels

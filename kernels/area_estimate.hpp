@@ -1,0 +1,35 @@
+#pragma once
+// Stratified, error-adjusted area estimation with a 95 % confidence interval
+// (Olofsson et al. 2014, "Good practices for estimating area and assessing
+// accuracy of land change", Remote Sens. Environ. 148:42–57, Eqs. 2–11):
+// the map classes are the strata; with W_i the mapped area share of class i,
+// n_ij the validation sample counts (map i, reference j) and n_i· their row
+// totals,
+//   p̂_ij = W_i n_ij / n_i·                                   (Eq. 4)
+//   Â_j  = A_tot Σ_i p̂_ij                                    (Eq. 9)
+//   S(p̂·j) = sqrt( Σ_i W_i² (n_ij/n_i·)(1 − n_ij/n_i·)/(n_i· − 1) ) (Eq. 10)
+//   95 % CI = ± 1.96 A_tot S(p̂·j)                             (Eq. 11)
+// Overall, user's and producer's accuracies follow from p̂ (Eqs. 1–3).
+// The estimator assumes the validation sample is a stratified random
+// sample of the map; reference polygons are not, so the interval is
+// indicative (documented in docs/crop_classification.md).
+#include <vector>
+
+#include "kernels/accuracy_assessment.hpp"
+
+namespace paddymrv::kernels {
+
+struct AreaEstimate {
+  std::vector<double> mapped;    // mapped area per class (input units)
+  std::vector<double> adjusted;  // error-adjusted area Â_j
+  std::vector<double> ci95;      // half-width of the 95 % interval
+  std::vector<double> users, producers;  // estimated user's/producer's accuracy (NaN if undefined)
+  double overall = 0;
+};
+
+// mapped_area[i] = area mapped as class i (same class order as the matrix).
+// Strata without validation samples contribute their mapped area unchanged
+// to their own class and nothing to the variance (no evidence either way).
+AreaEstimate stratified_area_estimate(const ConfusionMatrix& sample, const std::vector<double>& mapped_area);
+
+}  // namespace paddymrv::kernels

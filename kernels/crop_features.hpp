@@ -1,0 +1,50 @@
+#pragma once
+// The crop classifier's feature vector, declared once: its layout (names) is
+// stored with every model, and train and run both compute it through
+// compute_crop_features(), so a model never sees features in another order.
+//
+// Per pixel, over the season [start, end):
+//  - Sentinel-2 NDVI, LSWI (NIR−SWIR1, Xiao et al. 2005, RSE 95:480 — the
+//    flooding signal of paddies) and NDRE (NIR−red-edge B05, sensitive to
+//    canopy chlorophyll, separating canopies with similar NDVI), each
+//    composited and gap-filled on `s2_steps` regular steps;
+//  - Sentinel-1 VV and VH in dB: 10th/50th/90th percentiles, amplitude
+//    (p90 − p10), minimum and its date (fraction of the season: the flooding
+//    of paddies at transplanting), the median VH−VV ratio, and the VH
+//    profile on `s1_steps` steps (the flooded → growing trajectory; Nguyen
+//    et al. 2016 and Lasko et al. 2018 use the same radar signatures).
+// Everything is NaN-free: a pixel never seen clear gets neutral values.
+#include <string>
+#include <vector>
+
+#include "kernels/time_grid.hpp"
+
+namespace paddymrv::kernels {
+
+struct CropFeatureLayout {
+  int s2_steps = 12;
+  int s1_steps = 6;
+  std::vector<std::string> names() const;
+  int size() const;
+};
+
+// One pixel's observations. S2 arrays are per S2 date (NaN = masked); S1
+// arrays per S1 date, backscatter in dB (NaN = no data).
+struct PixelObservations {
+  const std::vector<double>* s2_days = nullptr;
+  std::vector<float> ndvi, lswi, ndre;
+  const std::vector<double>* s1_days = nullptr;
+  std::vector<float> vv_db, vh_db;
+};
+
+// Writes layout.size() floats to out. season = [start, end) in day numbers.
+void compute_crop_features(const CropFeatureLayout& layout, double season_start, double season_end,
+                           const PixelObservations& obs, float* out);
+
+// The plain per-pixel baseline of the accuracy benchmark: season median and
+// 10/90th percentiles of NDVI and LSWI over clear dates, and VV/VH
+// percentiles — no time grid, no timing, no red edge.
+std::vector<std::string> baseline_feature_names();
+void compute_baseline_features(const PixelObservations& obs, float* out);
+
+}  // namespace paddymrv::kernels

@@ -1,0 +1,168 @@
+#include "pipeline/crop_features_block.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/decibel.hpp"
+#include "kernels/s2_indices.hpp"
+#include "kernels/speckle_filter.hpp"
+#include "pipeline/config.hpp"
+#include "pipeline/errors.hpp"
+
+namespace paddymrv {
+
+namespace {
+
+PixelWindow padded_window(const PixelWindow& w, int halo, const AnalysisGrid& g) {
+  const int x0 = std::max(0, w.x0 - halo), y0 = std::max(0, w.y0 - halo);
+  const int x1 = std::min(g.width, w.x0 + w.width + halo), y1 = std::min(g.height, w.y0 + w.height + halo);
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
+std::size_t padded_index(const PixelWindow& p, const PixelWindow& w, int x, int y) {
+  return static_cast<std::size_t>(y + w.y0 - p.y0) * p.width + static_cast<std::size_t>(x + w.x0 - p.x0);
+}
+
+// Indices are kept per date as int16 × 1e-4 (precision far below the
+// radiometric noise of L2A) so that a 512² block of a 35-date season stays
+// ≈ 55 MB instead of twice that.
+constexpr float kQ = 1e4f;
+constexpr std::int16_t kMissing = INT16_MIN;
+std::int16_t quantize(float v) {
+  if (std::isnan(v)) return kMissing;
+  return static_cast<std::int16_t>(std::lround(std::clamp(v, -3.0f, 3.0f) * kQ));
+}
+float dequantize(std::int16_t q) { return q == kMissing ? NAN : static_cast<float>(q) / kQ; }
+
+}  // namespace
+
+BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& w, const CropFeatureOptions& opt) {
+  const Config& cfg = *in.config;
+  const std::size_t n = w.pixels();
+  const double season_start = -static_cast<double>(cfg.season_lookback_days);
+  const double season_end = static_cast<double>((in.season_end - in.season_start).count() + 1);
+  auto day_of = [&](const Scene* s) { return static_cast<double>((s->day() - in.season_start).count()); };
+
+  // --- Sentinel-1: the stack with the speckle filter's halo, then dB.
+  const PixelWindow padded = padded_window(w, cfg.speckle_window / 2, *in.grid);
+  const Resampling s1_resampling = cfg.s1_resampling == "bilinear" ? Resampling::bilinear : Resampling::nearest;
+  std::vector<double> s1_days;
+  std::vector<std::vector<float>> vv_stack, vh_stack;
+  for (const Scene* s : in.s1) {
+    const double d = day_of(s);
+    if (d < season_start || d >= season_end) continue;
+    std::vector<float> vv, vh;
+    const Asset& a_vv = s->assets.at("vv");
+    const Asset& a_vh = s->assets.at("vh");
+    try {
+      WindowReader rvv(a_vv.path, a_vv.nodata, *in.grid), rvh(a_vh.path, a_vh.nodata, *in.grid);
+      rvv.set_decibels(a_vv.decibels);
+      rvh.set_decibels(a_vh.decibels);
+      rvv.read(padded, s1_resampling, vv);
+      rvh.read(padded, s1_resampling, vh);
+    } catch (const InputError& e) {
+      if (!in.failures) throw;
+      in.failures->record(s->id, e.what());
+      vv.assign(padded.pixels(), NAN);
+      vh.assign(padded.pixels(), NAN);
+    }
+    s1_days.push_back(d);
+    vv_stack.push_back(std::move(vv));
+    vh_stack.push_back(std::move(vh));
+  }
+  kernels::SpeckleFilterParams sp;
+  sp.window = cfg.speckle_window;
+  sp.looks = static_cast<float>(cfg.s1_looks);
+  if (!vv_stack.empty() && sp.window > 1) {
+    kernels::quegan_filter(vv_stack, padded.width, padded.height, sp);
+    kernels::quegan_filter(vh_stack, padded.width, padded.height, sp);
+  }
+
+  // --- Sentinel-2: clear-sky mask (SCL with the dilation's halo), indices per date.
+  const auto scl_mask = kernels::SclMask::from(cfg.s2_usable_scl);
+  const PixelWindow scl_win = padded_window(w, opt.cloud_dilation, *in.grid);
+  std::vector<double> s2_days;
+  std::vector<std::vector<std::int16_t>> ndvi_q, lswi_q, ndre_q;
+  std::vector<std::uint8_t> scl;
+  std::vector<std::uint16_t> red, re1, nir, swir;
+  for (const Scene* s : in.s2) {
+    const double d = day_of(s);
+    if (d < season_start || d >= season_end) continue;
+    const Asset *a_red = nullptr, *a_re1 = nullptr, *a_nir = nullptr, *a_swir = nullptr;
+    try {
+      const Asset& a_scl = s->assets.at("SCL");
+      a_red = &s->assets.at("B04");
+      a_re1 = &s->assets.at("B05");
+      a_nir = &s->assets.at("B08");
+      a_swir = &s->assets.at("B11");
+      WindowReader(a_scl.path, a_scl.nodata, *in.grid).read(scl_win, Resampling::nearest, scl);
+      WindowReader(a_red->path, a_red->nodata, *in.grid).read(w, Resampling::nearest, red);
+      WindowReader(a_re1->path, a_re1->nodata, *in.grid).read(w, Resampling::nearest, re1);
+      WindowReader(a_nir->path, a_nir->nodata, *in.grid).read(w, Resampling::nearest, nir);
+      WindowReader(a_swir->path, a_swir->nodata, *in.grid).read(w, Resampling::nearest, swir);
+    } catch (const std::out_of_range&) {
+      continue;  // a scene without the bands the features need adds nothing
+    } catch (const InputError& e) {
+      if (!in.failures) throw;
+      in.failures->record(s->id, e.what());
+      continue;
+    }
+    const auto clear = kernels::clear_sky_mask(scl, scl_win.width, scl_win.height, scl_mask, opt.cloud_dilation);
+    std::vector<std::int16_t> q_ndvi(n), q_lswi(n), q_ndre(n);
+    for (int y = 0; y < w.height; ++y)
+      for (int x = 0; x < w.width; ++x) {
+        const std::size_t i = static_cast<std::size_t>(y) * w.width + x;
+        if (!clear[padded_index(scl_win, w, x, y)]) {
+          q_ndvi[i] = q_lswi[i] = q_ndre[i] = kMissing;
+          continue;
+        }
+        const float r = kernels::reflectance(red[i], a_red->scale, a_red->offset);
+        const float e = kernels::reflectance(re1[i], a_re1->scale, a_re1->offset);
+        const float v = kernels::reflectance(nir[i], a_nir->scale, a_nir->offset);
+        const float sw = kernels::reflectance(swir[i], a_swir->scale, a_swir->offset);
+        q_ndvi[i] = quantize(kernels::normalized_difference(v, r));
+        q_lswi[i] = quantize(kernels::normalized_difference(v, sw));
+        q_ndre[i] = quantize(kernels::normalized_difference(v, e));
+      }
+    s2_days.push_back(d);
+    ndvi_q.push_back(std::move(q_ndvi));
+    lswi_q.push_back(std::move(q_lswi));
+    ndre_q.push_back(std::move(q_ndre));
+  }
+
+  // --- per pixel feature vectors
+  BlockCropFeatures out;
+  const int F = opt.layout.size();
+  out.features.create(static_cast<int>(n), F, CV_32F);
+  const auto baseline_size = static_cast<int>(kernels::baseline_feature_names().size());
+  if (opt.baseline) out.baseline.create(static_cast<int>(n), baseline_size, CV_32F);
+  kernels::PixelObservations obs;
+  obs.s2_days = &s2_days;
+  obs.s1_days = &s1_days;
+  obs.ndvi.resize(s2_days.size());
+  obs.lswi.resize(s2_days.size());
+  obs.ndre.resize(s2_days.size());
+  obs.vv_db.resize(s1_days.size());
+  obs.vh_db.resize(s1_days.size());
+  for (int y = 0; y < w.height; ++y)
+    for (int x = 0; x < w.width; ++x) {
+      const std::size_t i = static_cast<std::size_t>(y) * w.width + x;
+      for (std::size_t k = 0; k < s2_days.size(); ++k) {
+        obs.ndvi[k] = dequantize(ndvi_q[k][i]);
+        obs.lswi[k] = dequantize(lswi_q[k][i]);
+        obs.ndre[k] = dequantize(ndre_q[k][i]);
+      }
+      const std::size_t pi = padded_index(padded, w, x, y);
+      for (std::size_t k = 0; k < s1_days.size(); ++k) {
+        const float vv = vv_stack[k][pi], vh = vh_stack[k][pi];
+        obs.vv_db[k] = kernels::to_db(vv);
+        obs.vh_db[k] = kernels::to_db(vh);
+      }
+      kernels::compute_crop_features(opt.layout, season_start, season_end, obs,
+                                     out.features.ptr<float>(static_cast<int>(i)));
+      if (opt.baseline) kernels::compute_baseline_features(obs, out.baseline.ptr<float>(static_cast<int>(i)));
+    }
+  return out;
+}
+
+}  // namespace paddymrv

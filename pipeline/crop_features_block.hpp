@@ -1,0 +1,28 @@
+#pragma once
+// The crop classifier's features for every pixel of one block, read through
+// the same WindowReader and speckle filter as the water-regime stage. Both
+// `paddymrv train` (at the reference pixels) and `paddymrv run --model`
+// (everywhere) call this one function, so a model is applied to exactly the
+// features it was trained on, and the result does not depend on block size
+// (the speckle filter and the cloud dilation read their halo).
+#include <opencv2/core.hpp>
+
+#include "kernels/crop_features.hpp"
+#include "pipeline/block_engine.hpp"
+
+namespace paddymrv {
+
+struct CropFeatureOptions {
+  kernels::CropFeatureLayout layout;
+  int cloud_dilation = 1;
+  bool baseline = false;  // also compute the benchmark's plain baseline features
+};
+
+struct BlockCropFeatures {
+  cv::Mat features;  // w.pixels() × layout.size(), CV_32F, rows in pixel order
+  cv::Mat baseline;  // w.pixels() × baseline size when requested
+};
+
+BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& w, const CropFeatureOptions& opt);
+
+}  // namespace paddymrv

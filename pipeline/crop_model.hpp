@@ -1,0 +1,37 @@
+#pragma once
+// The crop classifier as a file: the random forest plus everything needed to
+// apply and audit it — the feature list (names, in order), the feature
+// settings, the class table, the validation confusion matrix (for the
+// Olofsson area estimate at run time) and training metadata. Stored with
+// cv::FileStorage (YAML/XML/JSON by extension; human-readable).
+#include <opencv2/ml.hpp>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "kernels/accuracy_assessment.hpp"
+#include "kernels/crop_features.hpp"
+#include "pipeline/config.hpp"
+
+namespace paddymrv {
+
+struct CropModel {
+  static constexpr int kFormatVersion = 1;
+  kernels::CropFeatureLayout layout;
+  std::vector<std::string> feature_names;  // == layout.names() when written by this version
+  int cloud_dilation = 1;
+  std::vector<CropClass> classes;        // class table at training; matrix order
+  kernels::ConfusionMatrix validation;   // rows map, columns reference, `classes` order
+  std::map<std::string, std::string> metadata;  // created_utc, samples, seed, pixels, season …
+  cv::Ptr<cv::ml::RTrees> forest;
+
+  // Row of class `code` in `classes`, −1 if absent.
+  int class_index(int code) const;
+};
+
+void save_crop_model(const CropModel& model, const std::string& path);
+// Throws InputError naming the file when it is not a paddymrv crop model, or
+// when its feature list differs from what this version computes.
+CropModel load_crop_model(const std::string& path);
+
+}  // namespace paddymrv

@@ -1,0 +1,79 @@
+#include "pipeline/crop_writer.hpp"
+
+#include <cmath>
+
+#include "kernels/area_estimate.hpp"
+
+namespace paddymrv {
+
+double write_crop_results(ResultWriter& out, const CropModel& model, const std::string& model_path,
+                        const std::vector<std::int64_t>& crop_pixels, std::size_t n, double pixel_area_ha) {
+  const std::size_t C = model.classes.size();
+  const hsize_t hn = n, hc = C;
+  std::vector<std::string> labels;
+  for (const auto& k : model.classes) labels.push_back(k.name);
+  std::vector<double> area(n * C), adjusted(n * C), ci(n * C), province(C, 0.0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t c = 0; c < C; ++c) {
+      area[i * C + c] = static_cast<double>(crop_pixels[i * C + c]) * pixel_area_ha;
+      province[c] += area[i * C + c];
+    }
+  // Per commune: the commune's mapped shares as strata weights with the
+  // province's validation sample (the only one there is) — the same
+  // estimator applied to each commune's map.
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::vector<double> mapped(area.begin() + static_cast<std::ptrdiff_t>(i * C),
+                                     area.begin() + static_cast<std::ptrdiff_t>((i + 1) * C));
+    const auto e = kernels::stratified_area_estimate(model.validation, mapped);
+    for (std::size_t c = 0; c < C; ++c) adjusted[i * C + c] = e.adjusted[c], ci[i * C + c] = e.ci95[c];
+  }
+  out.write_f64("/communes/crop_area_ha", {hn, hc}, area);
+  out.set_attribute("/communes/crop_area_ha", "labels", labels);
+  out.set_attribute("/communes/crop_area_ha", "method", "mapped area: pixels of /maps/crop_class × pixel area");
+  out.write_f64("/communes/crop_area_adjusted_ha", {hn, hc}, adjusted);
+  out.set_attribute("/communes/crop_area_adjusted_ha", "labels", labels);
+  out.write_f64("/communes/crop_area_ci95_ha", {hn, hc}, ci);
+  out.set_attribute("/communes/crop_area_ci95_ha", "labels", labels);
+  const std::string method =
+      "stratified error-adjusted area, strata = map classes, validation polygons of the model "
+      "(Olofsson et al. 2014, RSE 148:42, Eqs. 9-11); ci95 is the half-width (± ha). The validation "
+      "pixels are whole reference polygons, not a probability sample: the interval is indicative.";
+  out.set_attribute("/communes/crop_area_adjusted_ha", "method", method);
+  out.set_attribute("/communes/crop_area_ci95_ha", "method", method);
+
+  const auto pe = kernels::stratified_area_estimate(model.validation, province);
+  const auto acc = kernels::assess(model.validation);
+  std::vector<std::vector<std::string>> rows;
+  auto num = [](double v) {
+    if (std::isnan(v)) return std::string("nan");
+    char b[32];
+    std::snprintf(b, sizeof b, "%.6g", v);
+    return std::string(b);
+  };
+  for (std::size_t c = 0; c < C; ++c) {
+    rows.push_back({std::to_string(model.classes[c].code), model.classes[c].name, num(pe.mapped[c]),
+                    num(pe.adjusted[c]), num(pe.ci95[c]), num(pe.users[c]), num(pe.producers[c]),
+                    num(acc.classes[c].f1), std::to_string(acc.classes[c].reference_count)});
+  }
+  out.write_string_table("/qa/crop_area_province",
+                         {"code", "class", "mapped_ha", "adjusted_ha", "ci95_ha", "users_accuracy",
+                          "producers_accuracy", "validation_f1", "validation_pixels"},
+                         rows);
+  out.set_attribute("/qa/crop_area_province", "method", method);
+  out.set_attribute("/qa/crop_area_province", "overall_accuracy_area_weighted", pe.overall);
+  out.set_attribute("/qa/crop_area_province", "validation_overall_accuracy", acc.overall);
+  out.set_attribute("/qa/crop_area_province", "validation_kappa", acc.kappa);
+  std::vector<std::int64_t> cm(model.validation.n.begin(), model.validation.n.end());
+  out.write_i64("/qa/crop_validation_confusion", {hc, hc}, cm);
+  out.set_attribute("/qa/crop_validation_confusion", "labels", labels);
+  out.set_attribute("/qa/crop_validation_confusion", "layout", "rows predicted, columns reference");
+  out.set_attribute("/maps/crop_class", "model", model_path);
+  for (const auto& [k, v] : model.metadata) out.set_attribute("/qa/crop_validation_confusion", "model_" + k, v);
+  const int rice = model.class_index(1);  // class code 1 = rice (DESIGN §3)
+  if (rice < 0) return 0.0;
+  const auto r = static_cast<std::size_t>(rice);
+  const double se = pe.ci95[r] / 1.959964;
+  return pe.adjusted[r] > 0 && std::isfinite(se) ? se / pe.adjusted[r] : 0.0;
+}
+
+}  // namespace paddymrv

@@ -1,0 +1,36 @@
+#pragma once
+// `paddymrv train` as a function: catalogue → grid → reference polygons →
+// features at their pixels (pipeline/crop_features_block, the very function
+// `run --model` uses) → split by polygon → cv::ml::RTrees → model file and
+// validation report.
+#include <string>
+#include <vector>
+
+#include "kernels/accuracy_assessment.hpp"
+#include "pipeline/config.hpp"
+
+namespace paddymrv {
+
+struct TrainOptions {
+  std::string model_path;   // where the model goes
+  std::string report_path;  // JSON validation report ("" = none)
+  bool baseline = false;    // also train and validate the plain per-pixel baseline forest
+};
+
+struct TrainSummary {
+  std::vector<CropClass> classes;  // matrix order
+  kernels::ConfusionMatrix validation;
+  kernels::AccuracyReport accuracy;
+  kernels::ConfusionMatrix baseline_validation;  // when requested
+  kernels::AccuracyReport baseline_accuracy;
+  std::size_t train_polygons = 0, validation_polygons = 0, train_pixels = 0, validation_pixels = 0;
+  double seconds = 0;
+  std::string report_json;
+};
+
+TrainSummary train_job(const Config& config, const TrainOptions& options);
+
+// The report as text: OA, kappa, per-class P/R/F1 and the confusion matrix.
+std::string format_train_report(const TrainSummary& s);
+
+}  // namespace paddymrv

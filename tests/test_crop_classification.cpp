@@ -1,0 +1,238 @@
+// Crop-type classification (issue #4): S2 masking and gap filling on
+// hand-built series, the feature layout, accuracy and Olofsson area
+// arithmetic, model save/load, and train → run on a simulated season.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+#include "kernels/accuracy_assessment.hpp"
+#include "kernels/area_estimate.hpp"
+#include "kernels/crop_features.hpp"
+#include "kernels/random_forest.hpp"
+#include "kernels/s2_indices.hpp"
+#include "kernels/time_grid.hpp"
+#include "pipeline/crop_model.hpp"
+#include "pipeline/gdal_handle.hpp"
+#include "pipeline/parameters.hpp"
+#include "pipeline/result_reader.hpp"
+#include "pipeline/run_job.hpp"
+#include "pipeline/simulator.hpp"
+#include "pipeline/train_job.hpp"
+#include "tests/test_support.hpp"
+
+namespace fs = std::filesystem;
+using namespace paddymrv;
+using namespace paddymrv::kernels;
+
+TEST(S2Indices, ReflectanceAppliesScaleOffsetAndNodata) {
+  EXPECT_NEAR(reflectance(3000, 1e-4, -0.1), 0.2f, 1e-6);
+  EXPECT_TRUE(std::isnan(reflectance(0, 1e-4, -0.1)));
+  EXPECT_NEAR(normalized_difference(0.4f, 0.1f), 0.6f, 1e-6);
+  EXPECT_TRUE(std::isnan(normalized_difference(NAN, 0.1f)));
+  EXPECT_TRUE(std::isnan(normalized_difference(-0.05f, 0.0f)));
+}
+
+TEST(S2Indices, CloudMaskDilatesAroundCloudsAndShadows) {
+  // 7×3 SCL: vegetation everywhere, a cloud at x=1 and a shadow at x=6 of the middle row, saturated at (3,0).
+  std::vector<std::uint8_t> scl(21, 4);
+  scl[1 * 7 + 1] = 9;
+  scl[1 * 7 + 6] = 3;
+  scl[0 * 7 + 3] = 1;
+  const auto m0 = clear_sky_mask(scl, 7, 3, default_scl_mask(), 0);
+  EXPECT_EQ(m0[1 * 7 + 1], 0);
+  EXPECT_EQ(m0[1 * 7 + 2], 1);
+  EXPECT_EQ(m0[0 * 7 + 3], 0);  // not usable, but not dilated either
+  EXPECT_EQ(m0[1 * 7 + 3], 1);
+  const auto m1 = clear_sky_mask(scl, 7, 3, default_scl_mask(), 1);
+  for (int y = 0; y < 3; ++y) {
+    EXPECT_EQ(m1[y * 7 + 0], 0);
+    EXPECT_EQ(m1[y * 7 + 2], 0);  // cloud neighbour
+    EXPECT_EQ(m1[y * 7 + 4], 1);  // two pixels from both
+    EXPECT_EQ(m1[y * 7 + 5], 0);  // shadow neighbour
+  }
+  EXPECT_EQ(m1[2 * 7 + 3], 1);
+}
+
+TEST(TimeGrid, CompositesInterpolatesAndHoldsEdges) {
+  const TimeGrid g{0, 100, 10};  // 10-day steps
+  EXPECT_EQ(g.step_of(0), 0);
+  EXPECT_EQ(g.step_of(99.9), 9);
+  EXPECT_EQ(g.step_of(100), -1);
+  EXPECT_EQ(g.step_of(-1), -1);
+  // Valid at steps 2 (mean of 0.2 and 0.4) and 6 (0.7); a cloudy date (NaN) in step 4; one date outside.
+  const std::vector<double> days = {21, 25, 45, 61, 130};
+  const std::vector<float> v = {0.2f, 0.4f, NAN, 0.7f, 5.0f};
+  std::vector<float> out(10);
+  EXPECT_EQ(composite_and_fill(g, days, v, -9, out.data()), 2);
+  const std::vector<float> want = {0.3f, 0.3f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.7f, 0.7f, 0.7f};
+  for (int k = 0; k < 10; ++k) EXPECT_NEAR(out[k], want[k], 1e-6) << k;
+  // Never clear: the neutral value everywhere, no NaN.
+  EXPECT_EQ(composite_and_fill(g, {10, 20}, {NAN, NAN}, -9, out.data()), 0);
+  for (float x : out) EXPECT_EQ(x, -9);
+}
+
+TEST(CropFeatures, LayoutNamesAndValuesWithoutNaN) {
+  CropFeatureLayout layout;
+  layout.s2_steps = 4;
+  layout.s1_steps = 2;
+  const auto names = layout.names();
+  ASSERT_EQ(static_cast<int>(names.size()), layout.size());
+  EXPECT_EQ(layout.size(), 3 * 4 + 12 + 1 + 2);
+  EXPECT_EQ(names.front(), "s2_ndvi_t0");
+  EXPECT_EQ(names[4], "s2_lswi_t0");
+  EXPECT_EQ(names[12], "s1_vv_p10");
+  EXPECT_EQ(names[17], "s1_vv_min_time");
+  EXPECT_EQ(names[24], "s1_vh_minus_vv_p50");
+  EXPECT_EQ(names.back(), "s1_vh_t1");
+  EXPECT_EQ(std::set<std::string>(names.begin(), names.end()).size(), names.size());
+
+  // A paddy: flooded (dark) at day 10, canopy later.
+  const std::vector<double> s2d = {5, 30, 55, 80}, s1d = {10, 30, 50, 70, 90};
+  PixelObservations o;
+  o.s2_days = &s2d;
+  o.s1_days = &s1d;
+  o.ndvi = {0.1f, NAN, 0.6f, 0.8f};
+  o.lswi = {0.5f, NAN, 0.3f, 0.2f};
+  o.ndre = {0.05f, NAN, 0.3f, 0.4f};
+  o.vv_db = {-18, -12, -10, -9, -9};
+  o.vh_db = {-25, -18, -16, -15, -15};
+  std::vector<float> f(static_cast<std::size_t>(layout.size()));
+  compute_crop_features(layout, 0, 100, o, f.data());
+  for (float x : f) EXPECT_FALSE(std::isnan(x));
+  EXPECT_NEAR(f[0], 0.1f, 1e-6);                // step 0: day 5
+  EXPECT_NEAR(f[1], 0.35f, 1e-6);               // step 1 empty (cloud): interpolated
+  EXPECT_NEAR(f[12 + 4], -18.0f, 1e-6);         // VV min
+  EXPECT_NEAR(f[12 + 5], 0.10f, 1e-6);          // at day 10 of 100
+  EXPECT_NEAR(f[12 + 1], -10.0f, 1e-6);         // VV median
+  EXPECT_NEAR(f[24], -6.0f, 1e-6);              // median VH−VV
+  EXPECT_NEAR(f[25], -21.5f, 1e-5);             // VH, first half of the season: days 10 and 30
+
+  // A pixel never observed still gets a full, NaN-free vector.
+  PixelObservations empty;
+  compute_crop_features(layout, 0, 100, empty, f.data());
+  for (float x : f) EXPECT_FALSE(std::isnan(x));
+}
+
+TEST(Accuracy, OverallKappaAndF1) {
+  ConfusionMatrix m(2);
+  m.at(0, 0) = 45, m.at(0, 1) = 5, m.at(1, 0) = 15, m.at(1, 1) = 35;  // rows map, columns reference
+  const auto r = assess(m);
+  EXPECT_NEAR(r.overall, 0.8, 1e-12);
+  // pe = (50·60 + 50·40)/100² = 0.5 → κ = 0.6
+  EXPECT_NEAR(r.kappa, 0.6, 1e-12);
+  EXPECT_NEAR(r.classes[0].precision, 0.9, 1e-12);
+  EXPECT_NEAR(r.classes[0].recall, 0.75, 1e-12);
+  EXPECT_NEAR(r.classes[0].f1, 2 * 0.9 * 0.75 / 1.65, 1e-12);
+}
+
+// Olofsson et al. 2014, RSE 148:42, section 5 worked example (Table 8):
+// strata deforestation, forest gain, stable forest, stable non-forest with
+// mapped areas 200,000 / 150,000 / 3,200,000 / 6,450,000 pixels of 30 m
+// (0.09 ha), sample error matrix below. The paper reports deforestation
+// 21,158 ± 6,158 ha and overall accuracy 0.95.
+TEST(AreaEstimate, OlofssonWorkedExample) {
+  ConfusionMatrix m(4);
+  const int n[4][4] = {{66, 0, 5, 4}, {0, 55, 8, 12}, {1, 0, 153, 11}, {2, 1, 9, 313}};
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j < 4; ++j) m.at(i, j) = n[i][j];
+  const std::vector<double> mapped = {200000 * 0.09, 150000 * 0.09, 3200000 * 0.09, 6450000 * 0.09};
+  const auto e = stratified_area_estimate(m, mapped);
+  EXPECT_NEAR(e.adjusted[0], 21158, 1.0);
+  EXPECT_NEAR(e.ci95[0], 6158, 1.0);
+  EXPECT_NEAR(e.overall, 0.947, 0.0005);
+  EXPECT_NEAR(e.users[0], 0.88, 1e-9);
+  EXPECT_NEAR(e.producers[0], 0.0176 / (21158.0 / 900000), 1e-3);
+  double sum = 0;
+  for (double a : e.adjusted) sum += a;
+  EXPECT_NEAR(sum, 900000, 1e-6);  // areas are redistributed, never created
+}
+
+TEST(CropModel, SaveLoadRoundTripGivesTheSamePredictions) {
+  CropFeatureLayout layout;
+  const int F = layout.size();
+  cv::Mat X(300, F, CV_32F);
+  std::vector<int> y(300);
+  cv::RNG rng(7);
+  for (int i = 0; i < 300; ++i) {
+    y[static_cast<std::size_t>(i)] = 1 + i % 3;
+    for (int j = 0; j < F; ++j) X.at<float>(i, j) = static_cast<float>(rng.gaussian(1.0) + (j % 7 == 0 ? y[static_cast<std::size_t>(i)] : 0));
+  }
+  ForestParams p;
+  p.trees = 20;
+  CropModel m;
+  m.layout = layout;
+  m.feature_names = layout.names();
+  m.classes = {{1, "rice"}, {2, "vegetables"}, {3, "tea"}};
+  m.validation = ConfusionMatrix(3);
+  m.validation.at(0, 0) = 10, m.validation.at(1, 2) = 3;
+  m.metadata = {{"seed", "42"}};
+  m.forest = train_forest(X, y, p);
+  // Same seed → same forest.
+  EXPECT_EQ(predict_forest(*m.forest, X), predict_forest(*train_forest(X, y, p), X));
+  const auto dir = test::fresh_dir("crop_model");
+  const auto path = (dir / "model.yml").string();
+  save_crop_model(m, path);
+  const CropModel l = load_crop_model(path);
+  EXPECT_EQ(l.feature_names, m.feature_names);
+  EXPECT_EQ(l.classes.size(), 3u);
+  EXPECT_EQ(l.classes[2].name, "tea");
+  EXPECT_EQ(l.validation.n, m.validation.n);
+  EXPECT_EQ(l.metadata.at("seed"), "42");
+  EXPECT_EQ(predict_forest(*l.forest, X), predict_forest(*m.forest, X));
+  EXPECT_THROW(load_crop_model((dir / "missing.yml").string()), InputError);
+}
+
+// Train on the simulated demo season's reference polygons, run with the
+// model, compare the map with the truth. Loose floor: the benchmark
+// (benchmarks/crop_accuracy.sh) measures the real accuracy on unseen seeds.
+TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
+  const auto dir = test::fresh_dir("crop_integration");
+  auto p = sim::preset("demo");
+  p.seed = 4242;
+  sim::simulate(p, dir / "sim");
+  const std::string model = (dir / "model.yml").string();
+  Config cfg = load_config((dir / "sim" / "paddymrv.toml").string(),
+                           {{"samples", (dir / "sim" / "reference.geojson").string()}, {"model", model},
+                            {"trees", "40"}, {"out", (dir / "a.h5").string()}});
+  TrainOptions to;
+  to.model_path = model;
+  to.report_path = (dir / "report.json").string();
+  const TrainSummary ts = train_job(cfg, to);
+  EXPECT_GT(ts.validation_pixels, 0u);
+  EXPECT_GT(ts.accuracy.overall, 0.7);
+  EXPECT_TRUE(fs::exists(to.report_path));
+
+  run_job(cfg);
+  Config cfg2 = cfg;
+  cfg2.out = (dir / "b.h5").string();
+  cfg2.threads = 1;
+  cfg2.block_size = 96;
+  run_job(cfg2);
+  const ResultReader a(dir / "a.h5"), b(dir / "b.h5");
+  const auto cls = a.read<std::int32_t>("/maps/crop_class");
+  EXPECT_EQ(cls, b.read<std::int32_t>("/maps/crop_class"));  // threads and block size do not matter
+  EXPECT_EQ(a.read<double>("/communes/crop_area_ha"), b.read<double>("/communes/crop_area_ha"));
+
+  auto ds = open_raster((dir / "sim" / "truth" / "crop_class.tif").string());
+  const int w = ds->GetRasterXSize(), h = ds->GetRasterYSize();
+  std::vector<std::int32_t> truth(static_cast<std::size_t>(w) * h);
+  ASSERT_EQ(ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, w, h, truth.data(), w, h, GDT_Int32, 0, 0, nullptr), CE_None);
+  ASSERT_EQ(truth.size(), cls.size());
+  std::size_t agree = 0, total = 0;
+  for (std::size_t i = 0; i < truth.size(); ++i) {
+    if (truth[i] <= 0) continue;
+    ++total;
+    agree += cls[i] == truth[i];
+  }
+  ASSERT_GT(total, 0u);
+  EXPECT_GT(static_cast<double>(agree) / static_cast<double>(total), 0.75);
+  // Rice area = class-1 area; Olofsson intervals are finite and non-negative.
+  const auto crop = a.read<double>("/communes/crop_area_ha");
+  const auto rice = a.read<double>("/communes/rice_area_ha");
+  const auto ci = a.read<double>("/communes/crop_area_ci95_ha");
+  const std::size_t C = crop.size() / rice.size();
+  for (std::size_t i = 0; i < rice.size(); ++i) EXPECT_NEAR(rice[i], crop[i * C + 0], 1e-9);
+  for (double x : ci) EXPECT_TRUE(std::isfinite(x) && x >= 0);
+}
