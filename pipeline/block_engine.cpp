@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <utility>
 
@@ -48,12 +49,6 @@ std::vector<int> season_days(const EngineInputs& in) {
 
 namespace {
 
-PixelWindow with_halo(const PixelWindow& w, int halo, const AnalysisGrid& g) {
-  const int x0 = std::max(0, w.x0 - halo), y0 = std::max(0, w.y0 - halo);
-  const int x1 = std::min(g.width, w.x0 + w.width + halo), y1 = std::min(g.height, w.y0 + w.height + halo);
-  return {x0, y0, x1 - x0, y1 - y0};
-}
-
 // Copies the core window `w` out of a buffer laid out on the padded window `p`.
 template <class T>
 void crop(const std::vector<T>& padded, const PixelWindow& p, const PixelWindow& w, std::vector<T>& out) {
@@ -65,6 +60,41 @@ void crop(const std::vector<T>& padded, const PixelWindow& p, const PixelWindow&
 }
 
 }  // namespace
+
+PixelWindow with_halo(const PixelWindow& w, int halo, const AnalysisGrid& g) {
+  const int x0 = std::max(0, w.x0 - halo), y0 = std::max(0, w.y0 - halo);
+  const int x1 = std::min(g.width, w.x0 + w.width + halo), y1 = std::min(g.height, w.y0 + w.height + halo);
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
+S1Stack read_s1_stack(const EngineInputs& in, const PixelWindow& window, int first_day, int end_day) {
+  const Config& cfg = *in.config;
+  const Resampling resampling = cfg.s1_resampling == "bilinear" ? Resampling::bilinear : Resampling::nearest;
+  S1Stack st;
+  for (const Scene* s : in.s1) {
+    const int day = day_number(s->day(), in.season_start);
+    if (day < first_day || day >= end_day) continue;
+    std::vector<float> vv, vh;
+    const Asset& a_vv = s->assets.at("vv");
+    const Asset& a_vh = s->assets.at("vh");
+    try {
+      WindowReader rvv(a_vv.path, a_vv.nodata, *in.grid), rvh(a_vh.path, a_vh.nodata, *in.grid);
+      rvv.set_decibels(a_vv.decibels);
+      rvh.set_decibels(a_vh.decibels);
+      rvv.read(window, resampling, vv);
+      rvh.read(window, resampling, vh);
+    } catch (const InputError& e) {
+      if (!in.failures) throw;
+      in.failures->record(s->id, e.what());
+      vv.assign(window.pixels(), NAN);
+      vh.assign(window.pixels(), NAN);
+    }
+    st.days.push_back(day);
+    st.vv.push_back(std::move(vv));
+    st.vh.push_back(std::move(vh));
+  }
+  return st;
+}
 
 BlockProducts process_block(const EngineInputs& in, std::size_t index, const PixelWindow& w) {
   const Config& cfg = *in.config;
@@ -82,39 +112,21 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
 
   // --- the radar stack, read with the speckle filter's halo.
   const PixelWindow padded = with_halo(w, cfg.speckle_window / 2, *in.grid);
-  const Resampling s1_resampling = cfg.s1_resampling == "bilinear" ? Resampling::bilinear : Resampling::nearest;
   const std::vector<int> days = season_days(in);
   b.claims = kernels::FieldSeriesAccumulator(days.size());
-  std::vector<std::vector<float>> vv_stack, vh_stack;
-  std::vector<float> vv, vh, vv_core, vh_core;
+  // Look-back scenes (day < 0) feed crop features, not the season's flooding.
+  S1Stack stack = read_s1_stack(in, padded, 0, std::numeric_limits<int>::max());
+  std::vector<std::vector<float>>& vv_stack = stack.vv;
+  std::vector<std::vector<float>>& vh_stack = stack.vh;
+  std::vector<float> vv_core, vh_core;
   std::vector<std::uint8_t> usable(n);
   kernels::GapTracker gaps(n, 0);
-  std::size_t d = 0;
-  for (const Scene* s : in.s1) {
-    const int day = day_number(s->day(), in.season_start);
-    if (day < 0) continue;  // look-back scenes feed crop features, not the season's flooding
-    const Asset& a_vv = s->assets.at("vv");
-    const Asset& a_vh = s->assets.at("vh");
-    try {
-      WindowReader rvv(a_vv.path, a_vv.nodata, *in.grid), rvh(a_vh.path, a_vh.nodata, *in.grid);
-      rvv.set_decibels(a_vv.decibels);
-      rvh.set_decibels(a_vh.decibels);
-      rvv.read(padded, s1_resampling, vv);
-      rvh.read(padded, s1_resampling, vh);
-    } catch (const InputError& e) {
-      if (!in.failures) throw;
-      in.failures->record(s->id, e.what());
-      vv.assign(padded.pixels(), NAN);
-      vh.assign(padded.pixels(), NAN);
-    }
-    crop(vv, padded, w, vv_core);
-    crop(vh, padded, w, vh_core);
+  for (std::size_t d = 0; d < stack.days.size(); ++d) {
+    crop(vv_stack[d], padded, w, vv_core);
+    crop(vh_stack[d], padded, w, vh_core);
     kernels::add_s1_observations(vv_core, vh_core, b.s1_count, usable);
-    gaps.add(day, usable);
+    gaps.add(stack.days[d], usable);
     if (in.claims) b.claims.add_date(d, claim, vv_core, vh_core);
-    vv_stack.push_back(std::move(vv));
-    vh_stack.push_back(std::move(vh));
-    ++d;
   }
   gaps.finish(day_number(in.season_end, in.season_start), b.s1_max_gap);
 

@@ -77,6 +77,19 @@ struct EngineInputs {
 // water-regime series and of the claims' field series).
 std::vector<int> season_days(const EngineInputs& in);
 
+// The window grown by `halo` pixels on each side, clipped to the grid.
+PixelWindow with_halo(const PixelWindow& w, int halo, const AnalysisGrid& g);
+
+// The Sentinel-1 stack of a window: the used scenes whose day number (from
+// the season start) is in [first_day, end_day), VV and VH linear power, NaN
+// where missing. A scene that fails to decode is reported to in.failures and
+// reads as all NaN (the run then reprocesses the grid without it).
+struct S1Stack {
+  std::vector<int> days;
+  std::vector<std::vector<float>> vv, vh;
+};
+S1Stack read_s1_stack(const EngineInputs& in, const PixelWindow& window, int first_day, int end_day);
+
 // The parallel stage: reads every scene's window of the block (the radar
 // stack with the speckle filter's halo) and runs the kernels. A pure
 // function of (inputs, window) apart from reporting decode failures.

@@ -13,12 +13,6 @@ namespace paddymrv {
 
 namespace {
 
-PixelWindow padded_window(const PixelWindow& w, int halo, const AnalysisGrid& g) {
-  const int x0 = std::max(0, w.x0 - halo), y0 = std::max(0, w.y0 - halo);
-  const int x1 = std::min(g.width, w.x0 + w.width + halo), y1 = std::min(g.height, w.y0 + w.height + halo);
-  return {x0, y0, x1 - x0, y1 - y0};
-}
-
 std::size_t padded_index(const PixelWindow& p, const PixelWindow& w, int x, int y) {
   return static_cast<std::size_t>(y + w.y0 - p.y0) * p.width + static_cast<std::size_t>(x + w.x0 - p.x0);
 }
@@ -44,32 +38,13 @@ BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& 
   auto day_of = [&](const Scene* s) { return static_cast<double>((s->day() - in.season_start).count()); };
 
   // --- Sentinel-1: the stack with the speckle filter's halo, then dB.
-  const PixelWindow padded = padded_window(w, cfg.speckle_window / 2, *in.grid);
-  const Resampling s1_resampling = cfg.s1_resampling == "bilinear" ? Resampling::bilinear : Resampling::nearest;
-  std::vector<double> s1_days;
-  std::vector<std::vector<float>> vv_stack, vh_stack;
-  for (const Scene* s : in.s1) {
-    const double d = day_of(s);
-    if (d < season_start || d >= season_end) continue;
-    std::vector<float> vv, vh;
-    const Asset& a_vv = s->assets.at("vv");
-    const Asset& a_vh = s->assets.at("vh");
-    try {
-      WindowReader rvv(a_vv.path, a_vv.nodata, *in.grid), rvh(a_vh.path, a_vh.nodata, *in.grid);
-      rvv.set_decibels(a_vv.decibels);
-      rvh.set_decibels(a_vh.decibels);
-      rvv.read(padded, s1_resampling, vv);
-      rvh.read(padded, s1_resampling, vh);
-    } catch (const InputError& e) {
-      if (!in.failures) throw;
-      in.failures->record(s->id, e.what());
-      vv.assign(padded.pixels(), NAN);
-      vh.assign(padded.pixels(), NAN);
-    }
-    s1_days.push_back(d);
-    vv_stack.push_back(std::move(vv));
-    vh_stack.push_back(std::move(vh));
-  }
+  const PixelWindow padded = with_halo(w, cfg.speckle_window / 2, *in.grid);
+  // Look-back scenes count here: crop features see the whole season and before.
+  S1Stack stack = read_s1_stack(in, padded, -cfg.season_lookback_days,
+                                static_cast<int>((in.season_end - in.season_start).count()) + 1);
+  std::vector<double> s1_days(stack.days.begin(), stack.days.end());
+  std::vector<std::vector<float>>& vv_stack = stack.vv;
+  std::vector<std::vector<float>>& vh_stack = stack.vh;
   kernels::SpeckleFilterParams sp;
   sp.window = cfg.speckle_window;
   sp.looks = static_cast<float>(cfg.s1_looks);
@@ -80,7 +55,7 @@ BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& 
 
   // --- Sentinel-2: clear-sky mask (SCL with the dilation's halo), indices per date.
   const auto scl_mask = kernels::SclMask::from(cfg.s2_usable_scl);
-  const PixelWindow scl_win = padded_window(w, opt.cloud_dilation, *in.grid);
+  const PixelWindow scl_win = with_halo(w, opt.cloud_dilation, *in.grid);
   std::vector<double> s2_days;
   std::vector<std::vector<std::int16_t>> ndvi_q, lswi_q, ndre_q;
   std::vector<std::uint8_t> scl;
