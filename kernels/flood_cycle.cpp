@@ -1,6 +1,7 @@
 #include "kernels/flood_cycle.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 
 #include "kernels/observation_count.hpp"
@@ -10,26 +11,27 @@ namespace paddymrv::kernels {
 
 namespace {
 
-struct Obs {
-  int day;
-  double vv_db, vh_db;
-};
+using Obs = FloodCycleScratch::Obs;
 
-double median_spacing(const std::vector<Obs>& o) {
-  std::vector<double> gaps;
+double median_spacing(std::span<const Obs> o, std::vector<double>& gaps) {
+  gaps.clear();
   for (std::size_t i = 1; i < o.size(); ++i) gaps.push_back(o[i].day - o[i - 1].day);
   if (gaps.empty()) return 0;
   std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2), gaps.end());
   return gaps[gaps.size() / 2];
 }
 
-// Robust lower envelope of y: the flooded paddy's backscatter rises with
-// its canopy and may ease off as it ripens (a unimodal curve). Dates far
-// above the fit (drained) get little weight, and the fit is redone.
-std::vector<double> flooded_envelope(const std::vector<double>& y, double sigma_floor, double& sigma) {
+// Robust lower envelope of y, written to `fit`: the flooded paddy's
+// backscatter rises with its canopy and may ease off as it ripens (a
+// unimodal curve). Dates far above the fit (drained) get little weight, and
+// the fit is redone.
+void flooded_envelope(std::span<const double> y, double sigma_floor, double& sigma, std::vector<double>& fit,
+                      FloodCycleScratch& s) {
   const std::size_t n = y.size();
   // Start from a 3-date running minimum, which a short drainage cannot lift.
-  std::vector<double> w(n, 1.0), fit(n);
+  std::vector<double>& w = s.weights;
+  w.assign(n, 1.0);
+  fit.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     double lo = y[i];
     if (i > 0) lo = std::min(lo, y[i - 1]);
@@ -38,21 +40,22 @@ std::vector<double> flooded_envelope(const std::vector<double>& y, double sigma_
   }
   sigma = sigma_floor;
   for (int iter = 0; iter < 4; ++iter) {
-    fit = unimodal_fit(y, w);
+    // Finite dB values (usable dates only) always have a fit.
+    [[maybe_unused]] const bool fitted = unimodal_fit(y, w, fit, s.fit);
+    assert(fitted);
     // Scatter of the dates taken as flooded: the field's own noise
     // (speckle plus whatever heterogeneity it has), never below the speckle.
-    std::vector<double> inlier_residuals;
+    s.residuals.clear();
     for (std::size_t i = 0; i < n; ++i)
-      if (w[i] == 1.0) inlier_residuals.push_back(y[i] - fit[i]);
-    sigma = std::max(sigma_floor, robust_sigma(inlier_residuals));
+      if (w[i] == 1.0) s.residuals.push_back(y[i] - fit[i]);
+    sigma = std::max(sigma_floor, robust_sigma_in_place(s.residuals));
     for (std::size_t i = 0; i < n; ++i) w[i] = (y[i] - fit[i] > 2.0 * sigma) ? 0.05 : 1.0;
   }
-  return fit;
 }
 
 // Start of the post-harvest tail: the longest suffix, after the VH peak,
 // whose every date lies `drop_db` below the peak (the canopy is gone).
-std::size_t harvest_start(const std::vector<double>& vh, double drop_db) {
+std::size_t harvest_start(std::span<const double> vh, double drop_db) {
   const std::size_t n = vh.size();
   if (n < 3) return n;
   // Peak of a 3-date running median, so that one speckle spike is no peak.
@@ -73,9 +76,10 @@ std::size_t harvest_start(const std::vector<double>& vh, double drop_db) {
 
 }  // namespace
 
-FloodCycle detect_flood_cycle(const BackscatterSeries& s, const FloodCycleParams& p) {
+FloodCycle detect_flood_cycle(const BackscatterSeries& s, const FloodCycleParams& p, FloodCycleScratch& scratch) {
   FloodCycle out;
-  std::vector<Obs> o;
+  std::vector<Obs>& o = scratch.obs;
+  o.clear();
   for (std::size_t i = 0; i < s.day.size(); ++i) {
     const float vv = s.vv[i], vh = s.vh[i];
     if (s1_usable(vv, vh))
@@ -87,10 +91,12 @@ FloodCycle detect_flood_cycle(const BackscatterSeries& s, const FloodCycleParams
   const double sigma0 = speckle_db_sigma(std::max(1.0, s.looks));
 
   // --- flood onset: first date near the darkest level, below what came before.
-  std::vector<double> level(o.size());
+  std::vector<double>& level = scratch.level;
+  level.resize(o.size());
   for (std::size_t i = 0; i < o.size(); ++i) level[i] = 0.5 * (o[i].vv_db + o[i].vh_db);
   const double darkest = *std::min_element(level.begin(), level.end());
-  std::vector<double> sorted = level;
+  std::vector<double>& sorted = scratch.sorted;
+  sorted.assign(level.begin(), level.end());
   std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2), sorted.end());
   if (sorted[sorted.size() / 2] - darkest < p.min_flood_contrast_db) {
     out.reason = RegimeReason::no_flooding;  // never markedly darker than usual: no standing water
@@ -115,23 +121,27 @@ FloodCycle detect_flood_cycle(const BackscatterSeries& s, const FloodCycleParams
   out.onset_day = o[i0].day;
 
   // --- harvest: a lasting drop of VH well below its peak (stubble).
-  std::vector<double> vh_all, vv_all;
+  std::vector<double>& vh_all = scratch.vh;
+  std::vector<double>& vv_all = scratch.vv;
+  vh_all.clear();
+  vv_all.clear();
   for (std::size_t i = i0; i < o.size(); ++i) vh_all.push_back(o[i].vh_db), vv_all.push_back(o[i].vv_db);
   const std::size_t k_harvest = harvest_start(vh_all, p.harvest_drop_db);
   out.harvest_day = k_harvest < vh_all.size() ? o[i0 + k_harvest].day : -1;
   out.cultivation_days = out.harvest_day > 0 ? out.harvest_day - out.onset_day : p.default_cultivation_days;
 
   // --- flooded envelope of VH and VV from onset to harvest.
-  const std::vector<double> vh(vh_all.begin(), vh_all.begin() + static_cast<std::ptrdiff_t>(k_harvest));
-  const std::vector<double> vv(vv_all.begin(), vv_all.begin() + static_cast<std::ptrdiff_t>(k_harvest));
+  const std::span<const double> vh(vh_all.data(), k_harvest), vv(vv_all.data(), k_harvest);
   const std::size_t n = vh.size();
   if (n < 3) {
     out.reason = RegimeReason::window_too_short;
     return out;
   }
   double sig_vh = 0, sig_vv = 0;
-  const auto env_vh = flooded_envelope(vh, sigma0, sig_vh);
-  const auto env_vv = flooded_envelope(vv, sigma0, sig_vv);
+  std::vector<double>& env_vh = scratch.env_vh;
+  std::vector<double>& env_vv = scratch.env_vv;
+  flooded_envelope(vh, sigma0, sig_vh, env_vh, scratch);
+  flooded_envelope(vv, sigma0, sig_vv, env_vv, scratch);
   // Evidence of "not flooded": VH above its envelope; early in the season VV
   // rises too and adds to it, later double bounce can make VV fall, so VV
   // only ever strengthens the VH evidence.
@@ -140,7 +150,8 @@ FloodCycle detect_flood_cycle(const BackscatterSeries& s, const FloodCycleParams
     return std::max(z_vh, (z_vh + z_vv) / std::sqrt(2.0));
   };
   out.canopy_rise_db = *std::max_element(env_vh.begin(), env_vh.end()) - env_vh.front();
-  std::vector<double> z(n);
+  std::vector<double>& z = scratch.z;
+  z.resize(n);
   for (std::size_t k = 0; k < n; ++k) z[k] = evidence(vh[k] - env_vh[k], vv[k] - env_vv[k], 1.0);
 
   // --- end of flooding: the last flooded date before harvest.
@@ -189,7 +200,7 @@ FloodCycle detect_flood_cycle(const BackscatterSeries& s, const FloodCycleParams
   // the earliest drainage to canopy closure (the flooded envelope at 3/4 of
   // its rise). Under a closed canopy the water no longer shows (DESIGN §5),
   // so a gap there hides nothing the radar could have seen.
-  const double spacing = median_spacing(o);
+  const double spacing = median_spacing(o, scratch.gaps);
   int closure_day = out.end_flooding_day;
   for (std::size_t m = 0; m < n; ++m) {
     if (env_vh[m] >= env_vh.front() + p.closure_fraction * out.canopy_rise_db) {
@@ -229,6 +240,11 @@ FloodCycle detect_flood_cycle(const BackscatterSeries& s, const FloodCycleParams
   if (abnormal_gap) c *= 0.7;
   out.confidence = static_cast<float>(c);
   return out;
+}
+
+FloodCycle detect_flood_cycle(const BackscatterSeries& s, const FloodCycleParams& p) {
+  thread_local FloodCycleScratch scratch;
+  return detect_flood_cycle(s, p, scratch);
 }
 
 }  // namespace paddymrv::kernels

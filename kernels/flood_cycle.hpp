@@ -22,6 +22,8 @@
 #include <span>
 #include <vector>
 
+#include "kernels/series_stats.hpp"
+
 namespace paddymrv::kernels {
 
 // Codes of /maps/water_regime (DESIGN §4).
@@ -106,6 +108,22 @@ struct BackscatterSeries {
   double looks = 4.4;
 };
 
+// Working memory of detect_flood_cycle: one per thread, reused across pixels,
+// so that the pixel loop allocates only when a series is longer than any
+// before (vectors keep their capacity). Its contents mean nothing between
+// calls.
+struct FloodCycleScratch {
+  struct Obs {
+    int day;
+    double vv_db, vh_db;
+  };
+  std::vector<Obs> obs;
+  std::vector<double> level, sorted, vh, vv, env_vh, env_vv, z, weights, residuals, gaps;
+  FitScratch fit;
+};
+
+FloodCycle detect_flood_cycle(const BackscatterSeries& s, const FloodCycleParams& p, FloodCycleScratch& scratch);
+// The same with a scratch owned by the calling thread.
 FloodCycle detect_flood_cycle(const BackscatterSeries& s, const FloodCycleParams& p = {});
 
 }  // namespace paddymrv::kernels

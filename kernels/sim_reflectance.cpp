@@ -1,6 +1,7 @@
 #include "kernels/sim_reflectance.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace paddymrv::kernels::sim {
@@ -42,8 +43,37 @@ LeafScale leaf_scale(int class_code) {
   }
 }
 
-Spectrum canopy_spectrum(int class_code, double green) {
-  const LeafScale s = leaf_scale(class_code);
+// The classes whose leaf spectra canopy_similarity pulls together: every
+// vegetated class but rice (rice is told apart by its flooding, and the
+// water-regime work needs it untouched).
+constexpr std::array<int, 8> kNonRiceCanopies = {kVegetables,      kTea,    kTemperateFruit, kMedicinal,
+                                                 kBananaPineapple, kCitrus, kMaizeCassava,   kForest};
+
+bool non_rice_canopy(int class_code) {
+  return std::find(kNonRiceCanopies.begin(), kNonRiceCanopies.end(), class_code) != kNonRiceCanopies.end();
+}
+
+LeafScale pulled_leaf_scale(int class_code, float similarity) {
+  LeafScale s = leaf_scale(class_code);
+  if (similarity == 0.0f || !non_rice_canopy(class_code)) return s;
+  LeafScale mean{0, 0, 0};
+  for (int c : kNonRiceCanopies) {
+    const LeafScale o = leaf_scale(c);
+    mean.vis += o.vis / kNonRiceCanopies.size();
+    mean.nir += o.nir / kNonRiceCanopies.size();
+    mean.swir += o.swir / kNonRiceCanopies.size();
+  }
+  s.vis += similarity * (mean.vis - s.vis);
+  s.nir += similarity * (mean.nir - s.nir);
+  s.swir += similarity * (mean.swir - s.swir);
+  return s;
+}
+
+Spectrum canopy_spectrum(int class_code, double green, const FieldOptics& optics) {
+  LeafScale s = pulled_leaf_scale(class_code, optics.similarity);
+  s.vis *= optics.vis;
+  s.nir *= optics.nir;
+  s.swir *= optics.swir;
   Spectrum out{};
   for (int b = 0; b < kS2BandCount; ++b) {
     const float k = b <= kB04 ? s.vis : b <= kB8A ? s.nir : s.swir;
@@ -53,16 +83,23 @@ Spectrum canopy_spectrum(int class_code, double green) {
   return out;
 }
 
-Spectrum surface_spectrum(Surface s, double soil_wetness) {
+Spectrum scaled(const Spectrum& s, float gain) {
+  if (gain == 1.0f) return s;
+  Spectrum out{};
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = gain * s[i];
+  return out;
+}
+
+Spectrum surface_spectrum(Surface s, double soil_wetness, float soil_gain) {
   switch (s) {
     case Surface::dry_soil: {
       Spectrum out{};
       const double w = 0.5 * std::clamp(soil_wetness, 0.0, 1.0);
       for (std::size_t i = 0; i < out.size(); ++i)
         out[i] = static_cast<float>((1.0 - w) * kDrySoil[i] + w * kWetSoil[i]);
-      return out;
+      return scaled(out, soil_gain);
     }
-    case Surface::wet_soil: return kWetSoil;
+    case Surface::wet_soil: return scaled(kWetSoil, soil_gain);
     case Surface::flooded: return kPaddyWater;
     case Surface::open_water: return kOpenWater;
     case Surface::built: return kBuilt;
@@ -77,10 +114,10 @@ const char* esa_band_name(int b) {
   return b >= 0 && b < kS2BandCount ? names[b] : "?";
 }
 
-Spectrum ground_reflectance(int class_code, const CoverState& st, double soil_wetness) {
+Spectrum ground_reflectance(int class_code, const CoverState& st, double soil_wetness, const FieldOptics& optics) {
   const double c = std::clamp(st.canopy, 0.0, 1.0);
-  const Spectrum can = canopy_spectrum(class_code, std::clamp(st.green, 0.0, 1.0));
-  const Spectrum srf = surface_spectrum(st.surface, soil_wetness);
+  const Spectrum can = canopy_spectrum(class_code, std::clamp(st.green, 0.0, 1.0), optics);
+  const Spectrum srf = surface_spectrum(st.surface, soil_wetness, optics.soil);
   Spectrum out{};
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<float>(c * can[i] + (1.0 - c) * srf[i]);
   return out;

@@ -25,9 +25,26 @@ constexpr bool is_10m_band(int b) { return b == kB02 || b == kB03 || b == kB04 |
 // ESA names of the bands, in Spectrum order.
 const char* esa_band_name(int b);
 
+// What makes one field's optics differ from its class's table values
+// (simulator parameters field_spectral_sd and canopy_similarity). The
+// defaults reproduce the class table exactly.
+struct FieldOptics {
+  // Persistent gains of this field's canopy reflectance in the visible
+  // (B02–B04), NIR/red-edge (B05–B8A) and SWIR (B11–B12): leaf chlorophyll,
+  // leaf water, LAI and cultivar differ from field to field.
+  float vis = 1, nir = 1, swir = 1;
+  float soil = 1;  // brightness of the bare-soil background (soil colour, stones)
+  // 0 = the class table as is; 1 = the crop and tree classes 2–9 share the
+  // mean leaf spectrum of those classes (their canopies then differ only in
+  // cover and timing, not in spectrum). Rice, grass/shrub, water and
+  // built-up keep theirs.
+  float similarity = 0;
+};
+
 // Clear-sky surface reflectance of a field. soil_wetness 0..1 darkens bare
 // soil after rain (wet soil reflects ~half as much in VNIR/SWIR).
-Spectrum ground_reflectance(int class_code, const CoverState& state, double soil_wetness);
+Spectrum ground_reflectance(int class_code, const CoverState& state, double soil_wetness,
+                            const FieldOptics& optics = {});
 
 // Optically thick cloud; thickness 0..1 (edge … core).
 Spectrum cloud_reflectance(double thickness);

@@ -18,6 +18,7 @@
 #include "pipeline/crop_model.hpp"
 #include "kernels/random_forest.hpp"
 #include "pipeline/errors.hpp"
+#include "pipeline/scene_cache.hpp"
 
 namespace paddymrv {
 
@@ -78,11 +79,8 @@ S1Stack read_s1_stack(const EngineInputs& in, const PixelWindow& window, int fir
     const Asset& a_vv = s->assets.at("vv");
     const Asset& a_vh = s->assets.at("vh");
     try {
-      WindowReader rvv(a_vv.path, a_vv.nodata, *in.grid), rvh(a_vh.path, a_vh.nodata, *in.grid);
-      rvv.set_decibels(a_vv.decibels);
-      rvh.set_decibels(a_vh.decibels);
-      rvv.read(window, resampling, vv);
-      rvh.read(window, resampling, vh);
+      read_asset_window(in.cache, a_vv, *in.grid, window, resampling, vv);
+      read_asset_window(in.cache, a_vh, *in.grid, window, resampling, vh);
     } catch (const InputError& e) {
       if (!in.failures) throw;
       in.failures->record(s->id, e.what());
@@ -146,19 +144,14 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
 
   std::vector<std::uint8_t> rice(n, 1);
   if (in.model) {
-    // Crop types: one N×F prediction per block (never one call per pixel).
-    CropFeatureOptions fo;
-    fo.layout = in.model->layout;
-    fo.cloud_dilation = in.model->cloud_dilation;
-    const auto f = read_crop_features(in, w, fo);
-    const auto pred = kernels::predict_forest(*in.model->forest, f.features);
+    // Crop types (majority-filtered when configured); the rice mask is the
+    // final map's class 1, so maps, areas and water regimes agree.
+    b.crop_class = classify_crops(in, w, *in.model, cfg.classifier_majority_window);
     const std::size_t C = in.model->classes.size();
-    b.crop_class.assign(n, 0);
     b.crop_pixels.assign(in.communes->size() * C, 0);
     for (std::size_t i = 0; i < n; ++i) {
-      const int row = in.model->class_index(pred[i]);
-      b.crop_class[i] = row < 0 ? 0 : static_cast<std::uint8_t>(pred[i]);
-      rice[i] = pred[i] == 1;  // class code 1 = rice (DESIGN §3)
+      const int row = in.model->class_index(b.crop_class[i]);
+      rice[i] = b.crop_class[i] == 1;  // class code 1 = rice (DESIGN §3)
       if (row >= 0 && b.commune[i] >= 0) ++b.crop_pixels[static_cast<std::size_t>(b.commune[i]) * C + row];
     }
   } else if (!in.rice_mask_path.empty()) {
@@ -199,7 +192,7 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
     const Asset& a = s->assets.at("SCL");
     try {
       // SCL is categorical: always nearest.
-      WindowReader(a.path, a.nodata, *in.grid).read(w, Resampling::nearest, scl);
+      read_asset_window(in.cache, a, *in.grid, w, Resampling::nearest, scl);
     } catch (const InputError& e) {
       if (!in.failures) throw;
       in.failures->record(s->id, e.what());

@@ -24,6 +24,7 @@ namespace paddymrv {
 
 struct Config;
 struct CropModel;
+class SceneCache;
 
 // What one block produces: its maps and its per-commune partial totals.
 struct BlockProducts {
@@ -71,6 +72,9 @@ struct EngineInputs {
   std::chrono::sys_days season_start{};
   std::chrono::sys_days season_end{};
   SceneFailures* failures = nullptr;  // where decode failures are reported
+  // Decoded scene windows kept from earlier nights (engine.cache_dir); null =
+  // decode every window. Scene reads go through read_asset_window with it.
+  SceneCache* cache = nullptr;
 };
 
 // In-season Sentinel-1 scenes and their day numbers (the dates of the

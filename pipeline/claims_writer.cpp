@@ -1,5 +1,11 @@
 #include "pipeline/claims_writer.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+
 #include "kernels/claim_verdict.hpp"
 #include "pipeline/dates.hpp"
 #include "pipeline/evidence_plot.hpp"
@@ -11,6 +17,49 @@ std::string day_to_date(std::chrono::sys_days start, int day) {
   return format_iso_date(start + std::chrono::days{day});
 }
 
+// Everything about one claim that does not touch the result file. Rendering
+// and deflating the evidence PNG is most of a claim's cost (issue #6
+// profile), and claims are independent, so these are made in parallel and
+// only the writing is serial, in claim order: the file is the same bytes
+// whatever the thread count.
+struct ClaimOutcome {
+  kernels::FloodCycle cycle;
+  std::string verdict, reason;
+  double rice_fraction = 0, pixels = 0;
+  std::vector<std::uint8_t> png;
+};
+
+ClaimOutcome verify_claim(const PolygonLayer& claims, const kernels::FieldSeriesAccumulator& acc, std::size_t c,
+                          const std::vector<int>& days, std::chrono::sys_days start, std::chrono::sys_days season_end,
+                          const Config& cfg, const kernels::FloodCycleParams& flood) {
+  ClaimOutcome r;
+  auto s = acc.series(static_cast<std::int32_t>(c));
+  // Averaging n pixels multiplies the looks by n (independent speckle).
+  r.cycle = kernels::detect_flood_cycle({days, s.vv, s.vh, cfg.s1_looks * std::max(1.0, s.max_usable_pixels)}, flood);
+  r.rice_fraction = s.pixels ? static_cast<double>(s.rice_pixels) / static_cast<double>(s.pixels) : 0.0;
+  const auto d = kernels::decide_claim(claims.labels()[c], r.cycle, r.rice_fraction, cfg.claim_min_rice_fraction);
+  r.verdict = kernels::verdict_name(d.verdict);
+  r.reason = s.pixels == 0 ? "the field lies outside the analysis grid" : d.reason;
+  r.pixels = static_cast<double>(s.pixels);
+  EvidenceInput ev{claims.ids()[c],
+                   claims.labels()[c],
+                   r.verdict,
+                   r.reason,
+                   start,
+                   days.empty() ? 0 : std::max(days.back(), static_cast<int>((season_end - start).count())),
+                   days,
+                   std::move(s.vv),
+                   std::move(s.vh),
+                   r.cycle};
+  r.png = claim_evidence_png(ev);
+  return r;
+}
+
+// Claims verified between two rounds of writing: enough to keep every
+// thread busy, few enough that their PNGs (tens of kB each) stay small
+// next to a block's rasters.
+constexpr std::size_t kClaimsPerRound = 256;
+
 }  // namespace
 
 void write_claims(ResultWriter& out, const PolygonLayer& claims, const kernels::FieldSeriesAccumulator& acc,
@@ -21,41 +70,39 @@ void write_claims(ResultWriter& out, const PolygonLayer& claims, const kernels::
   std::vector<std::int32_t> events(m), observations(m);
   std::vector<double> rice_fraction(m), confidence(m), pixels(m);
   std::vector<std::vector<std::string>> event_rows;
-  for (std::size_t c = 0; c < m; ++c) {
-    const auto s = acc.series(static_cast<std::int32_t>(c));
-    // Averaging n pixels multiplies the looks by n (independent speckle).
-    const auto cycle =
-        kernels::detect_flood_cycle({days, s.vv, s.vh, cfg.s1_looks * std::max(1.0, s.max_usable_pixels)}, flood);
-    rice_fraction[c] = s.pixels ? static_cast<double>(s.rice_pixels) / static_cast<double>(s.pixels) : 0.0;
-    const auto d = kernels::decide_claim(claims.labels()[c], cycle, rice_fraction[c], cfg.claim_min_rice_fraction);
-    verdicts.push_back(kernels::verdict_name(d.verdict));
-    reasons.push_back(s.pixels == 0 ? "the field lies outside the analysis grid" : d.reason);
-    events[c] = static_cast<std::int32_t>(cycle.events.size());
-    observations[c] = cycle.observations;
-    confidence[c] = cycle.confidence;
-    pixels[c] = static_cast<double>(s.pixels);
-    onset.push_back(cycle.onset_day >= 0 ? day_to_date(start, cycle.onset_day) : "");
-    harvest.push_back(cycle.harvest_day >= 0 ? day_to_date(start, cycle.harvest_day) : "");
-    EvidenceInput ev{claims.ids()[c],
-                     claims.labels()[c],
-                     verdicts.back(),
-                     reasons.back(),
-                     start,
-                     days.empty() ? 0 : std::max(days.back(), static_cast<int>((season_end - start).count())),
-                     days,
-                     s.vv,
-                     s.vh,
-                     cycle};
-    const auto png = claim_evidence_png(ev);
-    const std::string ds = "/claims/evidence/" + std::to_string(c);
-    out.write_u8(ds, {static_cast<hsize_t>(png.size())}, png);
-    out.set_attribute(ds, "claim_id", claims.ids()[c]);
-    out.set_attribute(ds, "mime_type", "image/png");
-    for (const auto& e : cycle.events) {
-      event_rows.push_back({claims.ids()[c], day_to_date(start, e.last_flooded_day),
-                            day_to_date(start, e.first_dry_day), day_to_date(start, e.last_dry_day),
-                            day_to_date(start, e.first_reflooded_day), std::to_string(e.min_days()),
-                            std::to_string(e.max_days()), std::to_string(e.strength)});
+  tbb::task_arena arena(cfg.threads > 0 ? cfg.threads : tbb::task_arena::automatic);
+  std::vector<ClaimOutcome> round;
+  for (std::size_t lo = 0; lo < m; lo += kClaimsPerRound) {
+    const std::size_t hi = std::min(m, lo + kClaimsPerRound);
+    round.assign(hi - lo, {});
+    arena.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(lo, hi), [&](const tbb::blocked_range<std::size_t>& r) {
+        for (std::size_t c = r.begin(); c < r.end(); ++c)
+          round[c - lo] = verify_claim(claims, acc, c, days, start, season_end, cfg, flood);
+      });
+    });
+    for (std::size_t c = lo; c < hi; ++c) {
+      ClaimOutcome& r = round[c - lo];
+      const auto& cycle = r.cycle;
+      rice_fraction[c] = r.rice_fraction;
+      verdicts.push_back(std::move(r.verdict));
+      reasons.push_back(std::move(r.reason));
+      events[c] = static_cast<std::int32_t>(cycle.events.size());
+      observations[c] = cycle.observations;
+      confidence[c] = cycle.confidence;
+      pixels[c] = r.pixels;
+      onset.push_back(cycle.onset_day >= 0 ? day_to_date(start, cycle.onset_day) : "");
+      harvest.push_back(cycle.harvest_day >= 0 ? day_to_date(start, cycle.harvest_day) : "");
+      const std::string ds = "/claims/evidence/" + std::to_string(c);
+      out.write_u8(ds, {static_cast<hsize_t>(r.png.size())}, r.png);
+      out.set_attribute(ds, "claim_id", claims.ids()[c]);
+      out.set_attribute(ds, "mime_type", "image/png");
+      for (const auto& e : cycle.events) {
+        event_rows.push_back({claims.ids()[c], day_to_date(start, e.last_flooded_day),
+                              day_to_date(start, e.first_dry_day), day_to_date(start, e.last_dry_day),
+                              day_to_date(start, e.first_reflooded_day), std::to_string(e.min_days()),
+                              std::to_string(e.max_days()), std::to_string(e.strength)});
+      }
     }
   }
   const hsize_t hm = m;

@@ -22,6 +22,8 @@ struct CommuneMethaneOverride {
   std::string region;                   // "" = the province's methane.region
   std::vector<double> amendment_rates;  // t/ha
   std::vector<double> amendment_cfoa;
+  // 95 % range of each CFOA (Table 5.14); empty = taken as exact.
+  std::vector<double> amendment_cfoa_low, amendment_cfoa_high;
   std::string source;
 };
 
@@ -88,10 +90,11 @@ struct Config {
   std::vector<double> sf_w_high = {1.27, 0.94, 0.72};
   std::string sf_w_source = "IPCC 2019 Refinement Vol. 4 Table 5.12";
   double sf_p = 1.00;
-  std::vector<double> sf_p_range = {1.00, 1.00};
-  std::string sf_p_source = "IPCC 2019 Refinement Vol. 4 Table 5.13, non-flooded < 180 d before cultivation";
+  std::vector<double> sf_p_range = {0.88, 1.12};
+  std::string sf_p_source = "IPCC 2019 Refinement Vol. 4 Table 5.13 (p. 5.55), non-flooded < 180 d before cultivation";
   std::vector<double> amendment_rates;  // t/ha per amendment type (ROA)
   std::vector<double> amendment_cfoa;   // CFOA per type (Table 5.14): straw < 30 d 1.00, > 30 d 0.19, compost 0.17, …
+  std::vector<double> amendment_cfoa_low, amendment_cfoa_high;  // their 95 % ranges; empty = exact
   int default_cultivation_days = 102;
   double gwp100 = 28.0;
   int monte_carlo_samples = 2000;
@@ -124,11 +127,13 @@ struct Config {
   int classifier_s2_steps = 12;
   int classifier_cloud_dilation = 1;
   int classifier_max_pixels_per_polygon = 400;
+  int classifier_majority_window = 3;  // k×k mode filter of the crop map; 0/1 = off (default: tuning seeds, docs)
 
   // [engine]
   int threads = 0;
   int blocks_in_flight = 0;
   int gdal_cache_mb = 256;
+  std::string cache_dir;  // scene-window cache (scene_cache.hpp); "" = off
 
   // [output]
   std::string out = "result.h5";

@@ -6,8 +6,12 @@
 #include "kernels/decibel.hpp"
 #include "kernels/s2_indices.hpp"
 #include "kernels/speckle_filter.hpp"
+#include "kernels/majority_filter.hpp"
+#include "kernels/random_forest.hpp"
 #include "pipeline/config.hpp"
+#include "pipeline/crop_model.hpp"
 #include "pipeline/errors.hpp"
+#include "pipeline/scene_cache.hpp"
 
 namespace paddymrv {
 
@@ -70,11 +74,11 @@ BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& 
       a_re1 = &s->assets.at("B05");
       a_nir = &s->assets.at("B08");
       a_swir = &s->assets.at("B11");
-      WindowReader(a_scl.path, a_scl.nodata, *in.grid).read(scl_win, Resampling::nearest, scl);
-      WindowReader(a_red->path, a_red->nodata, *in.grid).read(w, Resampling::nearest, red);
-      WindowReader(a_re1->path, a_re1->nodata, *in.grid).read(w, Resampling::nearest, re1);
-      WindowReader(a_nir->path, a_nir->nodata, *in.grid).read(w, Resampling::nearest, nir);
-      WindowReader(a_swir->path, a_swir->nodata, *in.grid).read(w, Resampling::nearest, swir);
+      read_asset_window(in.cache, a_scl, *in.grid, scl_win, Resampling::nearest, scl);
+      read_asset_window(in.cache, *a_red, *in.grid, w, Resampling::nearest, red);
+      read_asset_window(in.cache, *a_re1, *in.grid, w, Resampling::nearest, re1);
+      read_asset_window(in.cache, *a_nir, *in.grid, w, Resampling::nearest, nir);
+      read_asset_window(in.cache, *a_swir, *in.grid, w, Resampling::nearest, swir);
     } catch (const std::out_of_range&) {
       continue;  // a scene without the bands the features need adds nothing
     } catch (const InputError& e) {
@@ -137,6 +141,26 @@ BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& 
                                      out.features.ptr<float>(static_cast<int>(i)));
       if (opt.baseline) kernels::compute_baseline_features(obs, out.baseline.ptr<float>(static_cast<int>(i)));
     }
+  return out;
+}
+
+std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWindow& w, const CropModel& model,
+                                         int majority_window) {
+  const int halo = majority_window > 1 ? majority_window / 2 : 0;
+  const PixelWindow padded = with_halo(w, halo, *in.grid);
+  CropFeatureOptions fo;
+  fo.layout = model.layout;
+  fo.cloud_dilation = model.cloud_dilation;
+  // One N×F prediction for the block and its halo (never one call per pixel).
+  const auto pred = kernels::predict_forest(*model.forest, read_crop_features(in, padded, fo).features);
+  std::vector<std::uint8_t> cls(padded.pixels());
+  for (std::size_t i = 0; i < cls.size(); ++i)
+    cls[i] = model.class_index(pred[i]) < 0 ? 0 : static_cast<std::uint8_t>(pred[i]);
+  if (halo > 0) cls = kernels::majority_filter(cls, padded.width, padded.height, majority_window);
+  std::vector<std::uint8_t> out(w.pixels());
+  for (int y = 0; y < w.height; ++y)
+    for (int x = 0; x < w.width; ++x)
+      out[static_cast<std::size_t>(y) * w.width + x] = cls[padded_index(padded, w, x, y)];
   return out;
 }
 

@@ -25,4 +25,11 @@ struct BlockCropFeatures {
 
 BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& w, const CropFeatureOptions& opt);
 
+// The crop map of one block: the model's class code per pixel (0 where it
+// predicts a code outside its class table), then the k×k majority filter
+// when majority_window > 1. The filter sees predictions on a k/2 halo, so
+// the map does not depend on block size or thread count.
+std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWindow& w, const CropModel& model,
+                                         int majority_window);
+
 }  // namespace paddymrv

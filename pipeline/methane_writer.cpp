@@ -6,15 +6,41 @@
 
 namespace paddymrv {
 
+namespace {
+
+// Eq. 5.3 amendments with their CFOA ranges; without ranges (validate()
+// allows none) a CFOA is exact in the Monte Carlo, and the notes say so.
+std::vector<kernels::Amendment> amendments_of(const std::vector<double>& rates, const std::vector<double>& cfoa,
+                                              const std::vector<double>& low, const std::vector<double>& high) {
+  std::vector<kernels::Amendment> out;
+  for (std::size_t a = 0; a < rates.size(); ++a) {
+    const bool ranged = a < low.size() && a < high.size();
+    out.push_back({rates[a], {cfoa[a], ranged ? low[a] : cfoa[a], ranged ? high[a] : cfoa[a]}});
+  }
+  return out;
+}
+
+std::string describe_amendments(const std::vector<kernels::Amendment>& amendments) {
+  if (amendments.empty()) return "no organic amendments (SF_o 1)";
+  std::ostringstream os;
+  for (std::size_t a = 0; a < amendments.size(); ++a) {
+    const auto& m = amendments[a];
+    os << (a ? ", " : "") << m.rate_t_per_ha << " t/ha × CFOA " << m.cfoa.value;
+    if (m.cfoa.low == m.cfoa.high) os << " (no range given: exact)";
+    else os << " [" << m.cfoa.low << ", " << m.cfoa.high << "]";
+  }
+  os << " → SF_o " << kernels::scaling_factor_organic(amendments);
+  return os.str();
+}
+
+}  // namespace
+
 kernels::MethaneFactors methane_factors(const Config& cfg) {
   kernels::MethaneFactors f;
   f.ef_c = {cfg.ef_c, cfg.ef_c_range[0], cfg.ef_c_range[1]};
   for (std::size_t k = 0; k < 3; ++k) f.sf_w[k] = {cfg.sf_w[k], cfg.sf_w_low[k], cfg.sf_w_high[k]};
   f.sf_p = {cfg.sf_p, cfg.sf_p_range[0], cfg.sf_p_range[1]};
-  for (std::size_t a = 0; a < cfg.amendment_rates.size(); ++a) {
-    const double cfoa = cfg.amendment_cfoa[a];
-    f.amendments.push_back({cfg.amendment_rates[a], {cfoa, cfoa, cfoa}});
-  }
+  f.amendments = amendments_of(cfg.amendment_rates, cfg.amendment_cfoa, cfg.amendment_cfoa_low, cfg.amendment_cfoa_high);
   return f;
 }
 
@@ -36,14 +62,19 @@ std::vector<CommuneFactors> commune_factors(const Config& cfg, const std::vector
       found = true;
       if (!o.region.empty()) out[i].region = o.region;
       if (o.amendment_rates.empty() && o.amendment_cfoa.empty() && !o.region.empty()) continue;  // region only
-      out[i].factors.amendments.clear();
-      for (std::size_t a = 0; a < o.amendment_rates.size(); ++a)
-        out[i].factors.amendments.push_back(
-            {o.amendment_rates[a], {o.amendment_cfoa[a], o.amendment_cfoa[a], o.amendment_cfoa[a]}});
+      out[i].factors.amendments =
+          amendments_of(o.amendment_rates, o.amendment_cfoa, o.amendment_cfoa_low, o.amendment_cfoa_high);
       amendments[i] = "amendments [[methane_commune]] " + o.code + (o.source.empty() ? "" : " (" + o.source + ")");
     }
     if (!found) spdlog::warn("[[methane_commune]] code {} matches no commune; ignored", o.code);
   }
+  std::size_t exact_cfoa = 0;
+  for (const auto& c : out)
+    for (const auto& a : c.factors.amendments) exact_cfoa += a.cfoa.low == a.cfoa.high;
+  if (exact_cfoa > 0)
+    spdlog::warn("{} organic amendment(s) have no CFOA range (amendment_cfoa_low/_high): the methane interval "
+                 "treats their CFOA as exact and is too narrow by that much (IPCC Table 5.14 gives the ranges)",
+                 exact_cfoa);
   for (std::size_t i = 0; i < n; ++i) {
     std::ostringstream note;
     if (const EmissionFactorEntry* e = national_emission_factor(cfg, out[i].region)) {
@@ -54,7 +85,11 @@ std::vector<CommuneFactors> commune_factors(const Config& cfg, const std::vector
       note << "EF_c " << cfg.ef_c << " [" << cfg.ef_c_range[0] << ", " << cfg.ef_c_range[1] << "] ("
            << cfg.ef_c_source << ")";
     }
-    note << "; " << amendments[i];
+    const auto& f = out[i].factors;
+    note << "; SF_p " << f.sf_p.value;
+    if (f.sf_p.low == f.sf_p.high) note << " (no range given: exact)";
+    else note << " [" << f.sf_p.low << ", " << f.sf_p.high << "]";
+    note << "; " << amendments[i] << ": " << describe_amendments(f.amendments);
     out[i].note = note.str();
   }
   return out;
@@ -97,6 +132,18 @@ void write_methane(ResultWriter& out, const Config& cfg, const kernels::CommuneA
   out.write_f64("/communes/co2e_reduction_t", {hn}, co2e);
   out.write_f64("/communes/ch4_reduction_ci95_t", {hn, 2}, ci);
   out.write_f64("/communes/ef_c_kg_ha_d", {hn}, ef_c);
+  // t × A of Eq. 5.1 per regime, so that a verifier can redo every commune's
+  // figures by hand from these and the factors in config_toml.
+  std::vector<double> ha_days_flat;
+  for (const auto& h : ha_days) ha_days_flat.insert(ha_days_flat.end(), h.begin(), h.end());
+  out.write_f64("/communes/regime_ha_days", {hn, 4}, ha_days_flat);
+  out.set_attribute("/communes/regime_ha_days", "labels",
+                    std::vector<std::string>{"continuously_flooded", "single_drainage", "multiple_drainage",
+                                             "undetermined"});
+  out.set_attribute("/communes/regime_ha_days", "description",
+                    "Σ over the commune's rice pixels of pixel area (ha) × cultivation days (/qa/cultivation_days), "
+                    "per water regime: t × A of IPCC 2019 Eq. 5.1. Baseline = EF(CF) × Σ all columns × 1e-3; "
+                    "project = EF(CF) × (CF + undetermined) + EF(single) × single + EF(multiple) × multiple");
   out.set_attribute("/communes/co2e_reduction_t", "gwp100", cfg.gwp100);
   out.set_attribute("/communes/ch4_baseline_t", "description",
                     "t CH4 if all rice were continuously flooded (IPCC 2019 Eq. 5.1-5.3)");

@@ -226,16 +226,27 @@ std::vector<Parameter> build_parameters() {
       doubles_param("methane.sf_w_low", "", "Lower ends of the SF_w ranges, same order.", &Config::sf_w_low),
       doubles_param("methane.sf_w_high", "", "Upper ends of the SF_w ranges, same order.", &Config::sf_w_high),
       string_param("methane.sf_w_source", "", "Where SF_w comes from.", &Config::sf_w_source),
-      double_param("methane.sf_p", "", "Pre-season water regime scaling factor SF_p.", &Config::sf_p),
-      doubles_param("methane.sf_p_range", "", "95 % range of SF_p (low, high).", &Config::sf_p_range),
+      double_param("methane.sf_p", "",
+                   "Pre-season water regime scaling factor SF_p (Table 5.13: non-flooded < 180 d 1.00, > 180 d 0.89, "
+                   "flooded > 30 d 2.41, non-flooded > 365 d 0.59).",
+                   &Config::sf_p),
+      doubles_param("methane.sf_p_range", "",
+                    "95 % range of SF_p (low, high); Table 5.13: 0.88–1.12, 0.80–0.99, 2.13–2.73, 0.41–0.84.",
+                    &Config::sf_p_range),
       string_param("methane.sf_p_source", "", "Where SF_p comes from.", &Config::sf_p_source),
       doubles_param("methane.amendment_rates", "",
                     "Organic amendments applied, t/ha per type (ROA of Eq. 5.3); empty = none.",
                     &Config::amendment_rates),
       doubles_param("methane.amendment_cfoa", "",
-                    "Conversion factor CFOA of each amendment type (Table 5.14: straw < 30 d 1.00, straw > 30 d 0.19, "
-                    "compost 0.17, farmyard manure 0.21, green manure 0.45).",
+                    "Conversion factor CFOA of each amendment type (Table 5.14, p. 5.56: straw < 30 d 1.00, straw > 30 d "
+                    "0.19, compost 0.17, farmyard manure 0.21, green manure 0.45).",
                     &Config::amendment_cfoa),
+      doubles_param("methane.amendment_cfoa_low", "",
+                    "Lower ends of the 95 % ranges of amendment_cfoa, same order (Table 5.14: 0.85, 0.11, 0.09, 0.15, "
+                    "0.36 in the order above); empty = CFOA taken as exact in the Monte Carlo (the notes say so).",
+                    &Config::amendment_cfoa_low),
+      doubles_param("methane.amendment_cfoa_high", "", "Upper ends of the CFOA ranges, same order (Table 5.14: 1.17, 0.28, 0.29, 0.28, 0.57).",
+                    &Config::amendment_cfoa_high),
       int_param("methane.default_cultivation_days", "",
                 "Cultivation period where the radar does not show the harvest (IPCC Table 5.11A, SE Asia: 102).",
                 &Config::default_cultivation_days),
@@ -295,12 +306,23 @@ std::vector<Parameter> build_parameters() {
                 "At most this many training pixels per reference polygon (evenly spaced), so large fields do "
                 "not dominate the forest.",
                 &Config::classifier_max_pixels_per_polygon),
+      int_param("classifier.majority_window", "majority-window",
+                "Side k (odd) of the k×k majority filter applied to the crop map by `run --model`; 0 or 1 = off. "
+                "A pixel takes a neighbouring class only when that class has more votes than its own; blocks are "
+                "read with a k/2 halo, so the map does not depend on block size (docs/crop_classification.md).",
+                &Config::classifier_majority_window),
       int_param("engine.threads", "threads", "Worker threads; 0 = all cores. Results do not depend on it.",
                 &Config::threads),
       int_param("engine.blocks_in_flight", "blocks-in-flight",
                 "Blocks processed at once (bounds memory); 0 = 2 × threads.", &Config::blocks_in_flight),
       int_param("engine.gdal_cache_mb", "gdal-cache-mb", "GDAL block cache in MiB (counts in the memory budget).",
                 &Config::gdal_cache_mb),
+      string_param("engine.cache_dir", "cache-dir",
+                   "Folder of the scene-window cache for incremental nights: the decoded, grid-aligned windows of "
+                   "each scene asset, keyed by its SHA-256 and the grid, so that a night with one new scene decodes "
+                   "only that one. Results are byte-identical with or without it. Entries a successful run did not "
+                   "use are deleted at its end; one folder per nightly job. Empty = no cache.",
+                   &Config::cache_dir, "path"),
       string_param("output.path", "out", "Result HDF5 file; written to a temporary name and renamed into place.",
                    &Config::out, "path"),
       int_param("output.map_chunk", "", "HDF5 chunk side of the maps in pixels.", &Config::map_chunk),
@@ -339,13 +361,16 @@ void read_methane_communes(Config& c, const toml::node& n) {
     if (!t || !(*t)["code"]) throw std::invalid_argument("each [[methane_commune]] needs a code");
     for (const auto& [k, v] : *t) {
       const std::string key(k.str());
-      if (key != "code" && key != "region" && key != "amendment_rates" && key != "amendment_cfoa" && key != "source")
+      if (key != "code" && key != "region" && key != "amendment_rates" && key != "amendment_cfoa" &&
+          key != "amendment_cfoa_low" && key != "amendment_cfoa_high" && key != "source")
         throw std::invalid_argument("unknown key '" + key + "' in [[methane_commune]]");
     }
     CommuneMethaneOverride o;
     o.code = toml_string(*(*t)["code"].node());
     o.amendment_rates = toml_doubles((*t)["amendment_rates"].node());
     o.amendment_cfoa = toml_doubles((*t)["amendment_cfoa"].node());
+    o.amendment_cfoa_low = toml_doubles((*t)["amendment_cfoa_low"].node());
+    o.amendment_cfoa_high = toml_doubles((*t)["amendment_cfoa_high"].node());
     if ((*t)["region"]) o.region = toml_string(*(*t)["region"].node());
     if ((*t)["source"]) o.source = toml_string(*(*t)["source"].node());
     c.methane_communes.push_back(std::move(o));
@@ -490,6 +515,24 @@ Config load_config_text(const std::string& toml_text, const std::string& source_
   return load_config_from(source_name, &toml_text, overrides);
 }
 
+namespace {
+
+// CFOA ranges are optional as a pair: none (exact), or one low and one high
+// per amendment bracketing its value. Returns what is wrong, "" if nothing.
+std::string cfoa_ranges_problem(const std::vector<double>& rates, const std::vector<double>& cfoa,
+                                const std::vector<double>& low, const std::vector<double>& high) {
+  if (low.empty() && high.empty()) return "";
+  if (low.size() != cfoa.size() || high.size() != cfoa.size())
+    return "amendment_cfoa_low and amendment_cfoa_high need one value per amendment_cfoa (" +
+           std::to_string(cfoa.size()) + "), or neither";
+  for (std::size_t a = 0; a < cfoa.size() && a < rates.size(); ++a)
+    if (!(low[a] >= 0 && low[a] <= cfoa[a] && cfoa[a] <= high[a]))
+      return "CFOA range " + std::to_string(a + 1) + " needs 0 ≤ low ≤ amendment_cfoa ≤ high";
+  return "";
+}
+
+}  // namespace
+
 void validate(const Config& c) {
   auto fail = [](const std::string& key, const std::string& why) { throw ConfigError(key + ": " + why); };
   // TOML allows inf and nan; no parameter of ours means either.
@@ -534,6 +577,10 @@ void validate(const Config& c) {
     if (!(c.sf_w_low[k] <= c.sf_w[k] && c.sf_w[k] <= c.sf_w_high[k])) fail("methane.sf_w", "each needs low ≤ value ≤ high");
   if (c.amendment_rates.size() != c.amendment_cfoa.size())
     fail("methane.amendment_rates", "needs one CFOA per rate (methane.amendment_cfoa)");
+  if (const std::string why = cfoa_ranges_problem(c.amendment_rates, c.amendment_cfoa, c.amendment_cfoa_low,
+                                                  c.amendment_cfoa_high);
+      !why.empty())
+    fail("methane.amendment_cfoa_low", why);
   if (c.default_cultivation_days < 1 || c.default_cultivation_days > 366)
     fail("methane.default_cultivation_days", "must be 1–366");
   if (!(c.gwp100 > 0)) fail("methane.gwp100", "must be > 0");
@@ -543,6 +590,10 @@ void validate(const Config& c) {
   for (const auto& o : c.methane_communes) {
     if (o.amendment_rates.size() != o.amendment_cfoa.size())
       fail("methane_commune " + o.code, "needs one amendment_cfoa per amendment_rates value");
+    if (const std::string why =
+            cfoa_ranges_problem(o.amendment_rates, o.amendment_cfoa, o.amendment_cfoa_low, o.amendment_cfoa_high);
+        !why.empty())
+      fail("methane_commune " + o.code, why);
     if (!override_codes.insert(o.code).second) fail("methane_commune", "code " + o.code + " given twice");
   }
   std::set<std::pair<std::string, std::string>> ef_keys;
@@ -575,6 +626,9 @@ void validate(const Config& c) {
   if (c.classifier_s2_steps < 1 || c.classifier_s2_steps > 73) fail("classifier.s2_steps", "must be 1–73");
   if (c.classifier_cloud_dilation < 0 || c.classifier_cloud_dilation > 10) fail("classifier.cloud_dilation", "must be 0–10");
   if (c.classifier_max_pixels_per_polygon < 1) fail("classifier.max_pixels_per_polygon", "must be ≥ 1");
+  if (c.classifier_majority_window < 0 || c.classifier_majority_window > 15 ||
+      (c.classifier_majority_window > 1 && c.classifier_majority_window % 2 == 0))
+    fail("classifier.majority_window", "must be 0, 1 or an odd number 3–15");
   if (c.threads < 0 || c.threads > 1024) fail("engine.threads", "must be 0–1024");
   if (c.blocks_in_flight < 0 || c.blocks_in_flight > 4096) fail("engine.blocks_in_flight", "must be 0–4096");
   if (c.gdal_cache_mb < 16) fail("engine.gdal_cache_mb", "must be ≥ 16");
@@ -615,7 +669,10 @@ std::string to_toml(const Config& c) {
   if (!c.methane_communes.empty()) os << "\n# Communes whose organic amendments differ from [methane] (IPCC Eq. 5.3).\n";
   for (const auto& o : c.methane_communes) {
     os << "[[methane_commune]]\ncode = " << toml_quote(o.code) << (o.region.empty() ? "" : "\nregion = " + toml_quote(o.region)) << "\namendment_rates = " << list(o.amendment_rates)
-       << "\namendment_cfoa = " << list(o.amendment_cfoa) << "\nsource = " << toml_quote(o.source) << "\n";
+       << "\namendment_cfoa = " << list(o.amendment_cfoa);
+    if (!o.amendment_cfoa_low.empty())
+      os << "\namendment_cfoa_low = " << list(o.amendment_cfoa_low) << "\namendment_cfoa_high = " << list(o.amendment_cfoa_high);
+    os << "\nsource = " << toml_quote(o.source) << "\n";
   }
   if (!c.emission_factors.empty())
     os << "\n# National (Tier 2) EF_c per region and season type; replaces methane.ef_c where it applies.\n";

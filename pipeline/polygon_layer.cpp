@@ -87,8 +87,21 @@ PolygonLayer::PolygonLayer(const std::string& path, const std::string& code_fiel
       spdlog::warn("{}: {}: invalid polygon (self-intersecting or badly ringed), repaired", path, fid);
       geom = std::move(polygons);
     }
-    // Densify in the source CRS so long lon/lat edges follow their true path in the grid CRS.
-    if (src.IsGeographic()) geom->segmentize(0.001);
+    if (src.IsGeographic()) {
+      // A typo such as 1039.52 for 103.952 is not a place on Earth: refuse it
+      // by name rather than reproject nonsense (found by fuzz_claims).
+      OGREnvelope ll;  // x = longitude: OAMS_TRADITIONAL_GIS_ORDER above
+      geom->getEnvelope(&ll);
+      if (!(ll.MinX >= -180 && ll.MaxX <= 360 && ll.MinY >= -90 && ll.MaxY <= 90))
+        throw InputError(path + ": " + fid + ": coordinates outside longitude −180…360 / latitude −90…90 (x " +
+                         std::to_string(ll.MinX) + "…" + std::to_string(ll.MaxX) + ", y " + std::to_string(ll.MinY) +
+                         "…" + std::to_string(ll.MaxY) + ")");
+      // Densify so long lon/lat edges follow their true path in the grid CRS;
+      // the step grows with the feature so a continent-sized polygon costs
+      // at most ~10^4 vertices per edge, not millions.
+      const double extent = std::max(ll.MaxX - ll.MinX, ll.MaxY - ll.MinY);
+      geom->segmentize(std::max(0.001, extent / 1e4));
+    }
     if (geom->transform(ct.get()) != OGRERR_NONE) {
       throw InputError(path + ": feature " + std::to_string(feature->GetFID()) + " cannot be reprojected to the grid CRS");
     }

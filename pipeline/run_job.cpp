@@ -19,6 +19,7 @@
 #include "pipeline/provenance.hpp"
 #include "pipeline/result_writer.hpp"
 #include "pipeline/run_lock.hpp"
+#include "pipeline/scene_cache.hpp"
 #include "pipeline/stac_catalog.hpp"
 
 namespace paddymrv {
@@ -166,6 +167,18 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
   // Temporaries of runs killed before their rename: ours now, as we hold the lock.
   for (const auto& stale : remove_stale_temporaries(out_path))
     spdlog::warn("removed {}, left by an interrupted run", stale.string());
+  // Windows decoded on earlier nights. Another run using the same folder
+  // (a second job misconfigured onto it) costs this one its speed, not its night.
+  std::optional<SceneCache> cache;
+  if (!cfg.cache_dir.empty()) {
+    try {
+      cache.emplace(cfg.resolve(cfg.cache_dir), grid);
+    } catch (const Error& e) {
+      if (e.exit_code() != kExitLocked) throw;
+      spdlog::warn("{}; this run goes without the scene cache", e.what());
+    }
+  }
+  in.cache = cache ? &*cache : nullptr;
   fault_point("after_lock");
   // A scene whose header was fine may still fail to decode in some block.
   // Then it is quarantined and the grid processed again without it: every
@@ -173,6 +186,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
   for (;;) {
     SceneFailures failures;
     in.failures = &failures;
+    if (cache) cache->begin_pass();
     ResultWriter out(out_path, grid.height, grid.width, cfg.map_chunk, cfg.compression_level);
     out.create_map<std::uint8_t>("/maps/crop_class", 0, "crop class code (config [[classes]]), 0 = no data");
     out.create_map<std::uint8_t>(
@@ -312,6 +326,16 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     out.set_attribute("/provenance/scenes", "catalog_sha256", sha256_file(items_ref));
     out.set_attribute("/provenance/assets", "communes", communes_path);
     out.set_attribute("/provenance/assets", "communes_sha256", sha256_file(communes_path));
+    // Where the pixels came from: a cached window holds the bytes its decode
+    // gave on an earlier night, for the same asset hash and grid.
+    out.set_attribute("/provenance/assets", "scene_cache", cache ? cache->dir().string() : std::string("off"));
+    if (cache) {
+      const SceneCacheStats cs = cache->stats();
+      summary.cache_hits = cs.hits;
+      summary.cache_decoded = cs.decoded;
+      out.set_attribute("/provenance/assets", "windows_from_cache", static_cast<std::int64_t>(cs.hits));
+      out.set_attribute("/provenance/assets", "windows_decoded", static_cast<std::int64_t>(cs.decoded));
+    }
 
     // --- root attributes (DESIGN §4) and georeferencing of every map
     out.set_attribute("/", "format", "paddymrv");
@@ -332,6 +356,23 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     }
     out.commit();
     spdlog::info("wrote {}", out_path.string());
+    if (cache) {
+      const SceneCacheStats cs = cache->stats();
+      try {
+        const SceneCachePrune pr = cache->prune();
+        summary.cache_bytes = pr.kept_bytes;
+        spdlog::info(
+            "scene cache {}: {} windows from the cache, {} decoded{}; holds {} entries, {} bytes ({:.1f} MiB); "
+            "pruned {} unused ({} bytes)",
+            cache->dir().string(), cs.hits, cs.decoded,
+            cs.rejected ? ", " + std::to_string(cs.rejected) + " damaged entries rebuilt" : std::string(),
+            pr.kept_files, pr.kept_bytes, static_cast<double>(pr.kept_bytes) / (1024.0 * 1024.0),
+            pr.removed_files, pr.removed_bytes);
+      } catch (const std::exception& e) {
+        // The result is in place: a cache that cannot be swept is tomorrow's problem, not tonight's.
+        spdlog::warn("scene cache {}: pruning failed: {}", cache->dir().string(), e.what());
+      }
+    }
     return summary;
   }
 }

@@ -1,6 +1,7 @@
 #pragma once
 // `paddymrv run` as a function: catalogue → grid → communes → scene checks
 // → block engine → HDF5 result, renamed into place at the end.
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -26,6 +27,9 @@ struct RunSummary {
   std::vector<std::string> quarantine_reasons;  // "id: reason"
   bool dry_run = false;
   int exit_code = 0;
+  // Scene-window cache (engine.cache_dir): windows served from it and
+  // decoded from files in the final pass, and its size after pruning.
+  std::uint64_t cache_hits = 0, cache_decoded = 0, cache_bytes = 0;
 };
 
 struct RunOptions {

@@ -131,6 +131,34 @@ const std::vector<ParamSpec>& table() {
     t.push_back(real_param("path_fraction", l, &P::path_fraction, 0, 1,
                            "share of block boundaries carrying a 1-px path (other) or road (built_up)"));
 
+    // Harder landscapes for measuring the crop classifier (issue #4). Off by
+    // default. Plausible magnitudes, from reasoning rather than a fit:
+    // - field_spectral_sd ≈ 0.05–0.10: within one crop, leaf chlorophyll
+    //   (cultivar, nitrogen), LAI (planting density) and leaf water differ
+    //   between fields; radiative-transfer sensitivity (PROSAIL, Jacquemoud
+    //   et al. 2009, Remote Sens. Environ. 113:S56) turns the usual spread of
+    //   those (tens of percent) into ~5–15 % relative spread of canopy
+    //   reflectance per band region; soil colour varies as much.
+    // - field_phenology_sd_days ≈ 7–14: farm calendars within a district
+    //   spread over 2–4 weeks, and over Lào Cai's 100–3,000 m relief the
+    //   temperature lapse (~0.6 °C / 100 m) delays leaf-out and sowing by
+    //   days per 100 m of altitude.
+    // - canopy_similarity ≈ 0.5–0.7: the class table's leaf spectra differ
+    //   by 10–30 % between tree/crop classes; closed broadleaf canopies of
+    //   different species often differ by only a few percent at 10–20 m
+    //   (Clark, Roberts & Clark 2005, Remote Sens. Environ. 96:375, tropical
+    //   tree species separable mainly with hyperspectral detail).
+    const std::string hv = "per-field variability and subtle canopies (0 = off)";
+    t.push_back(real_param("field_spectral_sd", hv, &P::field_spectral_sd, 0, 0.5,
+                           "1 sigma of persistent per-field log gains of the canopy reflectance (visible, NIR/red-edge, "
+                           "SWIR drawn apart) and of the soil background; 0.08 = ±8 % field to field"));
+    t.push_back(real_param("field_phenology_sd_days", hv, &P::field_phenology_sd_days, 0, 60,
+                           "1 sigma of a per-field shift of non-rice phenology (green-up, sowing), days, clipped at 3 "
+                           "sigma; rice keeps its transplanting window"));
+    t.push_back(real_param("canopy_similarity", hv, &P::canopy_similarity, 0, 1,
+                           "pulls the leaf spectra of the non-rice crop and tree classes (2–9) toward their mean: "
+                           "0 = class table, 1 = one shared spectrum (classes then differ in cover and timing only)"));
+
     const std::string r = "rice water management (days count from the season start)";
     t.push_back(real_param("awd_fraction", r, &P::awd_fraction, 0, 1,
                            "share of rice fields with multiple drainage periods (AWD)"));

@@ -68,7 +68,7 @@ S2Scene render_s2(const SimWorld& world, const S2Grids& grids, const Acquisition
   // Clear-sky spectrum of every field on this date (index = field id).
   std::vector<Spectrum> field_spec(world.fields().size() + 1, Spectrum{});
   for (const SimField& f : world.fields())
-    field_spec[static_cast<std::size_t>(f.id)] = ks::ground_reflectance(f.cls, world.cover(f, acq.day), acq.soil_wetness);
+    field_spec[static_cast<std::size_t>(f.id)] = ks::ground_reflectance(f.cls, world.cover(f, acq.day), acq.soil_wetness, f.optics);
   auto ground_at = [&](double x, double y) -> const Spectrum& {
     return field_spec[static_cast<std::size_t>(world.field_id_at(x, y))];
   };

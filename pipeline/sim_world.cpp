@@ -118,6 +118,36 @@ struct Zone {
 };
 
 constexpr std::uint64_t kTraitsTag = 0x7472616974ULL;  // "trait": stream of a field's traits
+// Own stream for the optional harder-landscape draws, so that turning them
+// on does not move any draw of the default world.
+constexpr std::uint64_t kVariabilityTag = 0x7661726961ULL;  // "varia"
+
+// A standard normal draw clipped at ±3σ: a log gain or a shift of a few σ
+// is plausible, a heavy tail of absurd fields is not.
+double clipped_normal(ks::Rng& rng) { return std::clamp(rng.normal(), -3.0, 3.0); }
+
+// Per-field departures from the class table (off by default). Magnitudes
+// are the caller's parameters; sim_params.cpp documents plausible values.
+void draw_field_variability(const SimulationParams& p, SimField& f) {
+  if (p.field_spectral_sd <= 0 && p.field_phenology_sd_days <= 0 && p.canopy_similarity <= 0) return;
+  ks::Rng rng(p.seed, {ks::kStreamFields, kVariabilityTag, static_cast<std::uint64_t>(f.id)});
+  // Always four gains and one shift, whatever is switched on: a field's draws
+  // then do not depend on the other parameters.
+  double g[4];
+  for (double& x : g) x = std::exp(p.field_spectral_sd * clipped_normal(rng));
+  const int shift = static_cast<int>(std::lround(p.field_phenology_sd_days * clipped_normal(rng)));
+  f.optics.vis = static_cast<float>(g[0]);
+  f.optics.nir = static_cast<float>(g[1]);
+  f.optics.swir = static_cast<float>(g[2]);
+  f.optics.soil = static_cast<float>(g[3]);
+  f.optics.similarity = static_cast<float>(p.canopy_similarity);
+  // Rice keeps its own calendar (transplanting window, per-zone schedule):
+  // the water-regime truth depends on it.
+  if (!f.is_rice()) {
+    f.traits.phenology_shift += shift;
+    f.traits.sowing_day += shift;
+  }
+}
 
 }  // namespace
 
@@ -208,6 +238,7 @@ SimWorld::SimWorld(const SimulationParams& p) {
       f.level_db = frng.uniform(-1.0, 1.0);
       f.vv_db = frng.uniform(-0.3, 0.3);
       f.vh_db = frng.uniform(-0.3, 0.3);
+      draw_field_variability(p, f);
       if (f.is_rice()) {
         ks::Rng rrng(p.seed, {ks::kStreamRice, 1, static_cast<std::uint64_t>(f.id)});
         const ks::Regime wanted = rrng.bernoulli(0.6) ? zone_regime : draw_regime(p, rrng);

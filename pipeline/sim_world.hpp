@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kernels/sim_cover.hpp"
+#include "kernels/sim_reflectance.hpp"
 #include "pipeline/simulator.hpp"
 
 namespace paddymrv::sim {
@@ -28,6 +29,7 @@ struct SimField {
   kernels::sim::RicePlan rice;  // meaningful when cls == kRice
   double level_db = 0;          // radar level offset of the field, both polarisations
   double vv_db = 0, vh_db = 0;  // extra per-polarisation offsets
+  kernels::sim::FieldOptics optics;  // per-field reflectance gains; class table values by default
 
   bool is_rice() const { return cls == kernels::sim::kRice; }
   kernels::sim::Regime regime() const { return is_rice() ? rice.regime : kernels::sim::Regime::none; }

@@ -39,6 +39,13 @@ struct SimulationParams {
   int crop_field_max_px = 25;
   double path_fraction = 0.25;  // share of zone boundaries carrying a 1-px path or road
 
+  // Harder landscapes (issue #4: "per-field variability, crops whose
+  // canopies differ only subtly in spectrum"); 0 = off, the default
+  // seasons stay byte-identical.
+  double field_spectral_sd = 0;        // 1σ of per-field log gains of canopy (VIS, NIR, SWIR) and soil reflectance
+  double field_phenology_sd_days = 0;  // 1σ of a per-field shift of non-rice phenology, days
+  double canopy_similarity = 0;        // 0 … 1: pulls non-rice crop/tree leaf spectra toward their mean
+
   // Rice water management.
   double awd_fraction = 0.35;              // multiple drainage (AWD)
   double single_drainage_fraction = 0.25;  // the rest is continuously flooded

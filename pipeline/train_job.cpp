@@ -41,6 +41,7 @@ struct Samples {
   std::vector<float> rows, baseline_rows;
   std::vector<int> labels;
   std::vector<std::int32_t> polygon;
+  std::vector<std::size_t> cell;  // row-major index on the analysis grid
 };
 
 nlohmann::json accuracy_json(const kernels::ConfusionMatrix& m, const kernels::AccuracyReport& a,
@@ -168,6 +169,9 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
         }
         s.labels.push_back(poly_class[static_cast<std::size_t>(idx[i])]);
         s.polygon.push_back(idx[i]);
+        const PixelWindow& bw = windows[bi];
+        s.cell.push_back((static_cast<std::size_t>(bw.y0) + i / static_cast<std::size_t>(bw.width)) * static_cast<std::size_t>(grid.width) +
+                         static_cast<std::size_t>(bw.x0) + i % static_cast<std::size_t>(bw.width));
       }
     });
   });
@@ -195,11 +199,13 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
         (v ? Bv : Bt).push_back(br);
       }
       (v ? yv : yt).push_back(s.labels[i]);
+      if (v) summary.validation_cells.push_back(s.cell[i]);
       (v ? vpolys : tpolys).insert(s.polygon[i]);
     }
   }
   summary.train_pixels = yt.size();
   summary.validation_pixels = yv.size();
+  summary.validation_labels = yv;
   summary.train_polygons = tpolys.size();
   summary.validation_polygons = vpolys.size();
   if (yt.empty()) throw InputError(samples_path + ": no reference pixel falls on the analysis grid");
@@ -249,6 +255,24 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
     const auto baseline = kernels::train_forest(Bt, yt, fp);
     summary.baseline_validation = validate(*baseline, Bv);
     summary.baseline_accuracy = kernels::assess(summary.baseline_validation);
+    if (opt.baseline_map) {
+      // The whole map, so that a benchmark can compare the two forests on
+      // every interior pixel, not only on the few validation polygons.
+      summary.baseline_map.assign(static_cast<std::size_t>(grid.width) * static_cast<std::size_t>(grid.height), 0);
+      arena.execute([&] {
+        tbb::parallel_for(std::size_t{0}, windows.size(), [&](std::size_t bi) {
+          const PixelWindow& bw = windows[bi];
+          const auto pred = kernels::predict_forest(*baseline, read_crop_features(in, bw, fo).baseline);
+          for (int y = 0; y < bw.height; ++y)
+            for (int x = 0; x < bw.width; ++x) {
+              const int c = pred[static_cast<std::size_t>(y) * static_cast<std::size_t>(bw.width) + static_cast<std::size_t>(x)];
+              summary.baseline_map[static_cast<std::size_t>(bw.y0 + y) * static_cast<std::size_t>(grid.width) +
+                                   static_cast<std::size_t>(bw.x0 + x)] =
+                  class_row.count(c) ? static_cast<std::uint8_t>(c) : 0;
+            }
+        });
+      });
+    }
   }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 

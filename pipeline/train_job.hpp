@@ -15,6 +15,7 @@ struct TrainOptions {
   std::string model_path;   // where the model goes
   std::string report_path;  // JSON validation report ("" = none)
   bool baseline = false;    // also train and validate the plain per-pixel baseline forest
+  bool baseline_map = false;  // with baseline: also classify every pixel of the grid with it (benchmark)
 };
 
 struct TrainSummary {
@@ -24,6 +25,15 @@ struct TrainSummary {
   kernels::ConfusionMatrix baseline_validation;  // when requested
   kernels::AccuracyReport baseline_accuracy;
   std::size_t train_polygons = 0, validation_polygons = 0, train_pixels = 0, validation_pixels = 0;
+  // Where the validation pixels are (row-major index on the analysis grid,
+  // matrix order) and their reference class: lets a caller score a map —
+  // e.g. the majority-filtered one — on exactly the pixels the forests were
+  // validated on.
+  std::vector<std::size_t> validation_cells;
+  std::vector<int> validation_labels;
+  // The baseline's class code per pixel of the analysis grid (row-major,
+  // 0 = a code outside the class table) when options.baseline_map is set.
+  std::vector<std::uint8_t> baseline_map;
   double seconds = 0;
   std::string report_json;
 };

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo: install, build, simulate the demo season, run the nightly job on
-# it and print the per-commune table. Everything lands in ./out/demo.
+# it, print the per-commune table and write the audit page. Everything lands in ./out/demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
@@ -10,4 +10,6 @@ bin=build/pipeline/paddymrv
 # its validation), then every pixel classified; its rice is the rice mask.
 "$bin" train --config out/demo/paddymrv.toml --samples out/demo/reference.geojson --model out/demo/crop_model.yml
 "$bin" run --config out/demo/paddymrv.toml --model out/demo/crop_model.yml --out out/demo/result.h5
-echo "result: out/demo/result.h5 (h5dump -H out/demo/result.h5; $bin report out/demo/result.h5 --csv)"
+# The audit page a verifier opens: tables, factors, claims with their evidence.
+"$bin" report out/demo/result.h5 --html out/demo/audit.html > /dev/null
+echo "result: out/demo/result.h5 (h5dump -H out/demo/result.h5; $bin report out/demo/result.h5 --csv); audit page: out/demo/audit.html"

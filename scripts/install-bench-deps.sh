@@ -6,7 +6,7 @@
 # present are skipped. Run as root (or with sudo available).
 set -euo pipefail
 
-packages=(time otb-bin linux-perf)
+packages=(time otb-bin linux-perf jq)
 
 source "$(dirname "$(readlink -f "$0")")/lib/apt.sh"
 install_missing install-bench-deps "${packages[@]}"

@@ -122,6 +122,44 @@ TEST(Config, CommuneMethaneOverridesParseAndRoundTrip) {
                ConfigError);
 }
 
+TEST(Config, CfoaRangesAreOptionalPairsBracketingTheirValues) {
+  const auto p = write_file("cfoa.toml",
+                            "[methane]\namendment_rates = [5.0, 2.0]\namendment_cfoa = [0.17, 0.21]\n"
+                            "amendment_cfoa_low = [0.09, 0.15]\namendment_cfoa_high = [0.29, 0.28]\n"
+                            "[[methane_commune]]\ncode = \"c1\"\namendment_rates = [6.0]\namendment_cfoa = [1.0]\n"
+                            "amendment_cfoa_low = [0.85]\namendment_cfoa_high = [1.17]\n");
+  const Config c = load_config(p.string());
+  EXPECT_EQ(c.amendment_cfoa_high, (std::vector<double>{0.29, 0.28}));
+  const Config d = load_config(write_file("cfoa2.toml", to_toml(c)).string());
+  EXPECT_EQ(d.amendment_cfoa_low, c.amendment_cfoa_low);
+  ASSERT_EQ(d.methane_communes.size(), 1u);
+  EXPECT_EQ(d.methane_communes[0].amendment_cfoa_low, std::vector<double>{0.85});
+  EXPECT_EQ(d.methane_communes[0].amendment_cfoa_high, std::vector<double>{1.17});
+  // The factors handed to the Monte Carlo carry the ranges.
+  const auto f = commune_factors(d, {"c0", "c1"});
+  EXPECT_DOUBLE_EQ(f[0].factors.amendments[1].cfoa.low, 0.15);
+  EXPECT_DOUBLE_EQ(f[1].factors.amendments[0].cfoa.high, 1.17);
+  // Errors: one end only, wrong count, a value outside its range.
+  const auto fails = [](const std::string& name, const std::string& text, const std::string& key) {
+    try {
+      load_config(write_file(name, text).string());
+      ADD_FAILURE() << name << " was accepted";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+    }
+  };
+  fails("cfoa_one_end.toml", "[methane]\namendment_rates = [5.0]\namendment_cfoa = [0.17]\namendment_cfoa_low = [0.09]\n",
+        "amendment_cfoa_low");
+  fails("cfoa_outside.toml",
+        "[methane]\namendment_rates = [5.0]\namendment_cfoa = [0.17]\namendment_cfoa_low = [0.2]\n"
+        "amendment_cfoa_high = [0.3]\n",
+        "amendment_cfoa_low");
+  fails("cfoa_commune.toml",
+        "[[methane_commune]]\ncode = \"x\"\namendment_rates = [6.0]\namendment_cfoa = [1.0]\n"
+        "amendment_cfoa_low = [0.85, 0.9]\namendment_cfoa_high = [1.17, 1.2]\n",
+        "methane_commune x");
+}
+
 TEST(Config, NationalEmissionFactorsApplyByRegionAndSeasonWithTheirSource) {
   const std::string table =
       "[methane]\nregion = \"north\"\nseason_type = \"late\"\n"

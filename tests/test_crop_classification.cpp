@@ -10,6 +10,7 @@
 #include "kernels/accuracy_assessment.hpp"
 #include "kernels/area_estimate.hpp"
 #include "kernels/crop_features.hpp"
+#include "kernels/majority_filter.hpp"
 #include "kernels/random_forest.hpp"
 #include "kernels/s2_indices.hpp"
 #include "kernels/time_grid.hpp"
@@ -195,7 +196,7 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
   const std::string model = (dir / "model.yml").string();
   Config cfg = load_config((dir / "sim" / "paddymrv.toml").string(),
                            {{"samples", (dir / "sim" / "reference.geojson").string()}, {"model", model},
-                            {"trees", "40"}, {"out", (dir / "a.h5").string()}});
+                            {"trees", "40"}, {"majority-window", "3"}, {"out", (dir / "a.h5").string()}});
   TrainOptions to;
   to.model_path = model;
   to.report_path = (dir / "report.json").string();
@@ -212,7 +213,24 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
   run_job(cfg2);
   const ResultReader a(dir / "a.h5"), b(dir / "b.h5");
   const auto cls = a.read<std::int32_t>("/maps/crop_class");
-  EXPECT_EQ(cls, b.read<std::int32_t>("/maps/crop_class"));  // threads and block size do not matter
+  // Threads and block size do not matter, with the majority filter on (its
+  // halo crosses block edges).
+  EXPECT_EQ(cls, b.read<std::int32_t>("/maps/crop_class"));
+  {
+    // The filtered map is the kernel applied to the unfiltered map as a whole.
+    Config off = cfg;
+    off.out = (dir / "off.h5").string();
+    off.classifier_majority_window = 0;
+    run_job(off);
+    const ResultReader r(dir / "off.h5");
+    const auto raw = r.read<std::int32_t>("/maps/crop_class");
+    const auto dims = r.dims("/maps/crop_class");
+    ASSERT_EQ(dims.size(), 2u);
+    std::vector<std::uint8_t> raw8(raw.begin(), raw.end());
+    const auto filtered = majority_filter(raw8, static_cast<int>(dims[1]), static_cast<int>(dims[0]), 3);
+    EXPECT_NE(raw, cls);
+    EXPECT_EQ(std::vector<std::int32_t>(filtered.begin(), filtered.end()), cls);
+  }
   EXPECT_EQ(a.read<double>("/communes/crop_area_ha"), b.read<double>("/communes/crop_area_ha"));
 
   auto ds = open_raster((dir / "sim" / "truth" / "crop_class.tif").string());

@@ -2,6 +2,8 @@
 // result with the simulator's truth; then the error paths of a run.
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "pipeline/audit_page.hpp"
 #include "pipeline/errors.hpp"
 #include "pipeline/gdal_handle.hpp"
 #include "pipeline/parameters.hpp"
@@ -461,4 +464,131 @@ TEST(Integration, CommuneMethaneOverrideScalesThatCommuneOnly) {
   EXPECT_NE(b.read_strings("/communes/methane_factors")[1].find("methane_commune"), std::string::npos);
   // The stored config reproduces the override.
   EXPECT_NE(b.attribute_string("/", "config_toml").find("[[methane_commune]]"), std::string::npos);
+}
+
+// DESIGN §4 / issue #5: every commune's methane figures can be redone by hand
+// from the maps and the factors of the stored config_toml, with nothing from
+// the code under test: pixel area × cultivation days per regime, then
+// IPCC 2019 Eq. 5.1–5.3 written out.
+TEST(Integration, MethaneFiguresReproduceByHandFromTheStoredConfig) {
+  const auto dir = test::fresh_dir("integration_methane_by_hand");
+  const auto truth = read_csv(demo_dir() / "truth/communes.csv");
+  ASSERT_GE(truth.size(), 2u);
+  Config cfg = demo_config(dir / "r.h5");
+  cfg.methane_region = "north";
+  cfg.methane_season_type = "late";
+  cfg.emission_factors.push_back({"north", "late", 3.89, {2.65, 5.77}, "test Tier 2 entry"});
+  cfg.sf_p = 0.89;
+  cfg.sf_p_range = {0.80, 0.99};
+  cfg.amendment_rates = {2.0};
+  cfg.amendment_cfoa = {0.17};
+  cfg.amendment_cfoa_low = {0.09};
+  cfg.amendment_cfoa_high = {0.29};
+  CommuneMethaneOverride straw;
+  straw.code = truth[1].at("commune_code");
+  straw.amendment_rates = {6.0, 1.5};
+  straw.amendment_cfoa = {1.0, 0.21};
+  straw.source = "test survey";
+  cfg.methane_communes.push_back(straw);
+  validate(cfg);
+  run_job(cfg);
+  const ResultReader r(dir / "r.h5");
+
+  // Only what an auditor has: the stored config and the result's datasets.
+  const Config stored = load_config_text(r.attribute_string("/", "config_toml"), (dir / "stored.toml").string());
+  const auto codes = r.read_strings("/communes/code");
+  const std::size_t n = codes.size();
+  const auto gt = r.attribute_doubles("/", "geotransform");
+  const double pixel_ha = std::abs(gt[1] * gt[5]) / 1e4;
+  const auto regime = r.read<std::uint8_t>("/maps/water_regime");
+  const auto days = r.read<std::uint16_t>("/qa/cultivation_days");
+  const auto commune = r.read<std::int32_t>("/maps/commune_index");
+  std::vector<std::array<double, 4>> ha_days(n, {0, 0, 0, 0});
+  for (std::size_t i = 0; i < regime.size(); ++i) {
+    if (commune[i] < 0 || regime[i] == 0) continue;
+    const std::size_t k = regime[i] == 255 ? 3 : regime[i] - 1u;  // map codes 1, 2, 3, 255 → columns
+    ha_days[static_cast<std::size_t>(commune[i])][k] += pixel_ha * days[i];
+  }
+  const auto stored_ha_days = r.read<double>("/communes/regime_ha_days");
+  ASSERT_EQ(stored_ha_days.size(), 4 * n);
+  double multiple = 0;
+  for (std::size_t c = 0; c < n; ++c)
+    for (std::size_t k = 0; k < 4; ++k) EXPECT_NEAR(stored_ha_days[4 * c + k], ha_days[c][k], 1e-6) << c << "," << k;
+  for (std::size_t c = 0; c < n; ++c) multiple += ha_days[c][1] + ha_days[c][2];
+  ASSERT_GT(multiple, 0.0) << "the demo must have drained rice, or the project side proves nothing";
+
+  // EF_c: the stored Tier 2 entry for the stored region and season type.
+  double ef_c = 0;
+  for (const auto& e : stored.emission_factors)
+    if (e.region == stored.methane_region && e.season_type == stored.methane_season_type) ef_c = e.ef_c;
+  ASSERT_DOUBLE_EQ(ef_c, 3.89);
+  const auto baseline = r.read<double>("/communes/ch4_baseline_t");
+  const auto project = r.read<double>("/communes/ch4_project_t");
+  const auto reduction = r.read<double>("/communes/ch4_reduction_t");
+  const auto co2e = r.read<double>("/communes/co2e_reduction_t");
+  const auto notes = r.read_strings("/communes/methane_factors");
+  for (std::size_t c = 0; c < n; ++c) {
+    // Eq. 5.3: SF_o = (1 + Σ ROA × CFOA)^0.59, the commune's survey where given.
+    std::vector<double> rates = stored.amendment_rates, cfoa = stored.amendment_cfoa;
+    for (const auto& o : stored.methane_communes)
+      if (o.code == codes[c]) rates = o.amendment_rates, cfoa = o.amendment_cfoa;
+    double roa = 1.0;
+    for (std::size_t a = 0; a < rates.size(); ++a) roa += rates[a] * cfoa[a];
+    const double sf_o = std::pow(roa, 0.59);
+    // Eq. 5.2 per regime, Eq. 5.1 in tonnes (kg × 1e-3).
+    const double ef_cf = ef_c * stored.sf_w[0] * stored.sf_p * sf_o;
+    const double ef_single = ef_c * stored.sf_w[1] * stored.sf_p * sf_o;
+    const double ef_multiple = ef_c * stored.sf_w[2] * stored.sf_p * sf_o;
+    const auto& h = ha_days[c];
+    const double b = ef_cf * (h[0] + h[1] + h[2] + h[3]) * 1e-3;
+    const double p = (ef_cf * (h[0] + h[3]) + ef_single * h[1] + ef_multiple * h[2]) * 1e-3;
+    const double tol = 1e-9 * std::max(1.0, b);
+    EXPECT_NEAR(baseline[c], b, tol) << codes[c];
+    EXPECT_NEAR(project[c], p, tol) << codes[c];
+    EXPECT_NEAR(reduction[c], b - p, tol) << codes[c];
+    EXPECT_NEAR(co2e[c], (b - p) * stored.gwp100, tol * stored.gwp100) << codes[c];
+  }
+  // The straw commune's note names its survey; the province's names its CFOA range.
+  EXPECT_NE(notes[1].find("test survey"), std::string::npos) << notes[1];
+  EXPECT_NE(notes[1].find("no range given"), std::string::npos) << notes[1];
+  EXPECT_NE(notes[0].find("[0.09, 0.29]"), std::string::npos) << notes[0];
+  EXPECT_NE(notes[0].find("SF_p 0.89 [0.8, 0.99]"), std::string::npos) << notes[0];
+  ASSERT_EQ(stored.amendment_cfoa_low, std::vector<double>{0.09});  // the ranges survive the round trip
+
+  // The audit page shows the same figures, every claim with its picture
+  // (decoded back to the stored bytes), and the configuration.
+  write_audit_page(dir / "r.h5", dir / "audit.html");
+  std::ifstream in(dir / "audit.html");
+  const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("</html>"), std::string::npos);
+  const auto names = r.read_strings("/communes/name");
+  for (std::size_t c = 0; c < n; ++c) EXPECT_NE(html.find(">" + names[c] + "<"), std::string::npos) << names[c];
+  char red[32];
+  std::snprintf(red, sizeof red, "%.3f", reduction[0]);
+  EXPECT_NE(html.find(red), std::string::npos) << red;
+  EXPECT_NE(html.find("test survey"), std::string::npos);
+  EXPECT_NE(html.find("[[emission_factor]]"), std::string::npos);  // config_toml, escaped but whole
+  const auto claim_ids = r.read_strings("/claims/claim_id");
+  std::size_t details = 0, images = 0;
+  for (std::size_t at = 0; (at = html.find("<details", at)) != std::string::npos; ++at) ++details;
+  for (std::size_t at = 0; (at = html.find("data:image/png;base64,", at)) != std::string::npos; ++at) ++images;
+  EXPECT_EQ(details, claim_ids.size());
+  EXPECT_EQ(images, claim_ids.size());
+  const std::size_t b64 = html.find("data:image/png;base64,") + 22;
+  const std::string first = html.substr(b64, html.find('"', b64) - b64);
+  std::vector<std::uint8_t> decoded;
+  auto value = [](char ch) -> int {
+    if (ch >= 'A' && ch <= 'Z') return ch - 'A';
+    if (ch >= 'a' && ch <= 'z') return ch - 'a' + 26;
+    if (ch >= '0' && ch <= '9') return ch - '0' + 52;
+    return ch == '+' ? 62 : ch == '/' ? 63 : -1;
+  };
+  for (std::size_t i = 0; i + 3 < first.size(); i += 4) {
+    const int a = value(first[i]), b = value(first[i + 1]), c = value(first[i + 2]), d = value(first[i + 3]);
+    decoded.push_back(static_cast<std::uint8_t>((a << 2) | (b >> 4)));
+    if (c >= 0) decoded.push_back(static_cast<std::uint8_t>(((b & 15) << 4) | (c >> 2)));
+    if (d >= 0) decoded.push_back(static_cast<std::uint8_t>(((c & 3) << 6) | d));
+  }
+  EXPECT_EQ(decoded, r.read<std::uint8_t>("/claims/evidence/0"));
 }

@@ -61,6 +61,30 @@ TEST(IpccMethane, MonteCarloIsDeterministicAndCoversTheAnalyticInterval) {
   EXPECT_NEAR(a.total[1], sum * (1 + 0.39 / 1.22), 0.02 * sum);
 }
 
+TEST(IpccMethane, CfoaRangeGivesTheIntervalOfItsMonotoneTransform) {
+  // Only CFOA uncertain (compost 0.17, range 0.09–0.29, 6 t/ha): the reduction
+  // is ∝ SF_o = (1 + 6·CFOA)^0.59, increasing in CFOA, so its 2.5 % and
+  // 97.5 % quantiles sit where CFOA is at its range's ends, asymmetry and all.
+  MethaneFactors f;
+  f.ef_c.low = f.ef_c.high = f.ef_c.value;
+  for (auto& s : f.sf_w) s.low = s.high = s.value;
+  f.amendments = {{6.0, {0.17, 0.09, 0.29}}};
+  const std::vector<RegimeHaDays> communes{{1000, 500, 2000, 0}};
+  const std::vector<MethaneFactors> factors{f};
+  const auto mc = reduction_interval(factors, communes, {20000, 11});
+  const double point = estimate_methane(f, communes[0]).reduction_t();
+  const double lo = point * std::pow((1 + 6 * 0.09) / (1 + 6 * 0.17), 0.59);
+  const double hi = point * std::pow((1 + 6 * 0.29) / (1 + 6 * 0.17), 0.59);
+  EXPECT_NEAR(mc.commune[0][0], lo, 0.01 * point);
+  EXPECT_NEAR(mc.commune[0][1], hi, 0.01 * point);
+  // Without a range the CFOA is exact and the interval collapses.
+  f.amendments[0].cfoa = {0.17, 0.17, 0.17};
+  const std::vector<MethaneFactors> exact{f};
+  const auto none = reduction_interval(exact, communes, {2000, 11});
+  EXPECT_NEAR(none.commune[0][0], point, 1e-9 * point);
+  EXPECT_NEAR(none.commune[0][1], point, 1e-9 * point);
+}
+
 TEST(IpccMethane, CommuneAmendmentsScaleItsFigures) {
   // Straw incorporated < 30 days before cultivation, 6 t/ha (CFOA 1.00):
   // SF_o = 7^0.59 = 3.1508; the commune's baseline and reduction scale by it.

@@ -23,6 +23,7 @@
 #include "pipeline/dates.hpp"
 #include "pipeline/errors.hpp"
 #include "pipeline/gdal_handle.hpp"
+#include "pipeline/sim_world.hpp"
 #include "pipeline/simulator.hpp"
 
 namespace fs = std::filesystem;
@@ -618,4 +619,61 @@ TEST(Simulator, VerbReportsBadOptionsWithExitCode64) {
   EXPECT_EQ(cli::verb_simulate({"simulate", "--seed", "1"}), kExitConfigError);  // no --out
   EXPECT_EQ(cli::verb_simulate({"simulate", "--list-params"}), kExitOk);
   EXPECT_TRUE(fs::is_empty(dir));
+}
+
+// Issue #4's harder landscapes: off by default (the default world is the
+// one every other test and benchmark was written against), and when on,
+// they do what their documentation says.
+TEST(Simulator, FieldVariabilityAndCanopySimilarityAreOffByDefault) {
+  namespace ks = kernels::sim;
+  const sim::SimulationParams p = sim::preset("demo");
+  EXPECT_EQ(p.field_spectral_sd, 0.0);
+  EXPECT_EQ(p.field_phenology_sd_days, 0.0);
+  EXPECT_EQ(p.canopy_similarity, 0.0);
+  const sim::SimWorld plain(p);
+  for (const auto& f : plain.fields()) {
+    EXPECT_EQ(f.optics.vis, 1.0f);
+    EXPECT_EQ(f.optics.soil, 1.0f);
+    EXPECT_EQ(f.optics.similarity, 0.0f);
+  }
+
+  sim::SimulationParams h = p;
+  sim::set_param(h, "field_spectral_sd", "0.08");
+  sim::set_param(h, "field_phenology_sd_days", "10");
+  sim::set_param(h, "canopy_similarity", "0.6");
+  EXPECT_THROW(sim::set_param(h, "canopy_similarity", "1.5"), ConfigError);
+  const sim::SimWorld hard(h);
+  ASSERT_EQ(hard.fields().size(), plain.fields().size());  // same landscape, same classes
+  double sum_log = 0, sum_sq = 0;
+  int n = 0, shifted = 0;
+  for (std::size_t i = 0; i < hard.fields().size(); ++i) {
+    const auto &a = plain.fields()[i], &b = hard.fields()[i];
+    ASSERT_EQ(a.cls, b.cls);
+    if (a.is_rice()) {  // rice keeps its calendar and water management
+      EXPECT_EQ(a.rice.transplant_day, b.rice.transplant_day);
+      EXPECT_EQ(a.rice.drainages.size(), b.rice.drainages.size());
+    } else {
+      shifted += a.traits.phenology_shift != b.traits.phenology_shift;
+    }
+    const double l = std::log(b.optics.nir);
+    sum_log += l, sum_sq += l * l, ++n;
+    EXPECT_EQ(b.optics.similarity, 0.6f);
+  }
+  const double sd = std::sqrt(sum_sq / n - (sum_log / n) * (sum_log / n));
+  EXPECT_NEAR(sd, 0.08, 0.015);  // the documented 1σ of the log gains
+  EXPECT_GT(shifted, 0);
+
+  // Similarity 1: tea and citrus share one leaf spectrum; rice keeps its own.
+  const ks::CoverState closed{1.0, 1.0, ks::Surface::dry_soil};
+  ks::FieldOptics same;
+  same.similarity = 1;
+  EXPECT_EQ(ks::ground_reflectance(ks::kTea, closed, 0, same), ks::ground_reflectance(ks::kCitrus, closed, 0, same));
+  EXPECT_NE(ks::ground_reflectance(ks::kTea, closed, 0), ks::ground_reflectance(ks::kCitrus, closed, 0));
+  EXPECT_EQ(ks::ground_reflectance(ks::kRice, closed, 0, same), ks::ground_reflectance(ks::kRice, closed, 0));
+  // A field's gains scale its canopy reflectance band region by band region.
+  ks::FieldOptics bright;
+  bright.nir = 1.1f;
+  const auto g0 = ks::ground_reflectance(ks::kForest, closed, 0), g1 = ks::ground_reflectance(ks::kForest, closed, 0, bright);
+  EXPECT_NEAR(g1[ks::kB08] / g0[ks::kB08], 1.1, 1e-5);
+  EXPECT_EQ(g1[ks::kB04], g0[ks::kB04]);
 }

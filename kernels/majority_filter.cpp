@@ -1,0 +1,52 @@
+#include "kernels/majority_filter.hpp"
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+namespace paddymrv::kernels {
+
+std::vector<std::uint8_t> majority_filter(const std::vector<std::uint8_t>& classes, int width, int height,
+                                          int window) {
+  if (width < 0 || height < 0 || classes.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height))
+    throw std::invalid_argument("majority_filter: classes must hold width × height values");
+  if (window <= 1) return classes;
+  if (window % 2 == 0) throw std::invalid_argument("majority_filter: the window must be odd");
+  const int r = window / 2;
+  std::vector<std::uint8_t> out(classes.size());
+  // Counts per class code, reset after each pixel through the list of codes
+  // touched: k² work per pixel instead of 256.
+  std::array<int, 256> votes{};
+  std::vector<std::uint8_t> seen;
+  seen.reserve(static_cast<std::size_t>(window) * static_cast<std::size_t>(window));
+  for (int y = 0; y < height; ++y) {
+    const int y0 = std::max(0, y - r), y1 = std::min(height - 1, y + r);
+    for (int x = 0; x < width; ++x) {
+      const std::size_t i = static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x);
+      const std::uint8_t own = classes[i];
+      if (own == 0) {
+        out[i] = 0;
+        continue;
+      }
+      const int x0 = std::max(0, x - r), x1 = std::min(width - 1, x + r);
+      for (int yy = y0; yy <= y1; ++yy) {
+        const std::uint8_t* row = classes.data() + static_cast<std::size_t>(yy) * static_cast<std::size_t>(width);
+        for (int xx = x0; xx <= x1; ++xx) {
+          const std::uint8_t c = row[xx];
+          if (c == 0) continue;
+          if (votes[c]++ == 0) seen.push_back(c);
+        }
+      }
+      std::uint8_t best = own;
+      int best_votes = votes[own];
+      for (const std::uint8_t c : seen)
+        if (votes[c] > best_votes || (votes[c] == best_votes && best != own && c < best)) best = c, best_votes = votes[c];
+      out[i] = best;
+      for (const std::uint8_t c : seen) votes[c] = 0;
+      seen.clear();
+    }
+  }
+  return out;
+}
+
+}  // namespace paddymrv::kernels

@@ -1,0 +1,29 @@
+#pragma once
+// Post-classification majority (mode) filter of a class map (issue #4,
+// "optional post-processing … when it helps accuracy").
+//
+// A per-pixel classifier leaves isolated wrong pixels inside fields (speckle,
+// a cloud edge the mask missed, mixed 20 m pixels); the classes of the
+// neighbours are then better evidence than the pixel alone. The k×k mode
+// filter is the classic remedy (e.g. Lillesand, Kiefer & Chipman, "Remote
+// Sensing and Image Interpretation", post-classification smoothing).
+//
+// Rules, chosen so that the result is deterministic and local:
+// - the window is k×k, k odd; it is truncated at the edges of the array
+//   (only pixels inside the array vote), so a block read with a halo of
+//   k/2 pixels gives the same classes as the whole map;
+// - class 0 (no data) never votes and a no-data pixel stays no data;
+// - a pixel takes another class only when that class has strictly more
+//   votes than the pixel's own class; among several such classes with the
+//   same count, the smallest code wins (ties never depend on scan order).
+#include <cstdint>
+#include <vector>
+
+namespace paddymrv::kernels {
+
+// window ≤ 1 returns the input unchanged; an even window is an error
+// (std::invalid_argument). classes.size() must be width × height.
+std::vector<std::uint8_t> majority_filter(const std::vector<std::uint8_t>& classes, int width, int height,
+                                          int window);
+
+}  // namespace paddymrv::kernels
