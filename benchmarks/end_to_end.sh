@@ -240,7 +240,7 @@ ram=$(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)
     printf "| decode floor, every asset, 1 core | %.1f ns per source pixel | %.2f h |\n", 1e9 * d, dprov / 3600;
     printf "| decode floor, assets run reads, 1 core | %.1f ns per source pixel | %.2f h |\n", 1e9 * dr, drprov / 3600;
     printf "\nWhat bounds it: compute, not reading — run costs %.0f× the decode floor of the assets it reads (per-pixel flood-cycle detection, crop features and RF, the serial claim-evidence PNGs; see docs/performance.md).\n", (one) / (drprov > 0 ? drprov : 1);
-    printf "Caveat: the flood-cycle envelope fit is O(n²) in dates today (BM_FloodCycle, 25 → 50 dates: ≈ 3.5× per pixel), so scaling from %d to 25 S1 dates linearly under-estimates; the O(n) fit of docs/performance.md removes that.\n", s1;
+    printf "Caveat: the per-pixel detection grows slightly faster than the number of dates (BM_FloodCycle, 25 → 50 dates: ≈ 2.2× per pixel), so scaling linearly from %d to 25 S1 dates slightly under-estimates.\n", s1;
   }'
 } >>"$results"
 echo "end_to_end: section appended to $results" >&2

@@ -45,11 +45,11 @@ for t in "${targets[@]}"; do
     # Same seed, same number of inputs, fresh working corpus: the same inputs
     # every time, so the step cannot flake.
     rm -rf "$work" && mkdir -p "$work"
-    args+=(-seed=1 -runs="${FUZZ_CI_RUNS:-20000}")
+    args+=(-seed=1 -runs="${FUZZ_CI_RUNS:-100000}")
   else
     args+=(-max_total_time="$seconds")
   fi
-  echo "== $t (${mode}: ${seconds}s or ${FUZZ_CI_RUNS:-20000} runs)"
+  echo "== $t (${mode}: ${seconds}s or ${FUZZ_CI_RUNS:-100000} runs)"
   rc=0
   "build-fuzz/fuzz/$t" "${args[@]}" "$work" "fuzz/corpus/$t" > "build-fuzz/$t.log" 2>&1 || rc=$?
   grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss|==[0-9]+==ERROR|SUMMARY|Test unit written|Done [0-9]+ runs)" "build-fuzz/$t.log" || true
