@@ -16,7 +16,6 @@
 #include "pipeline/config.hpp"
 #include "pipeline/crop_features_block.hpp"
 #include "pipeline/crop_model.hpp"
-#include "kernels/random_forest.hpp"
 #include "pipeline/errors.hpp"
 #include "pipeline/scene_cache.hpp"
 

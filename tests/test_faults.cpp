@@ -21,6 +21,7 @@
 #include "pipeline/result_reader.hpp"
 #include "pipeline/run_lock.hpp"
 #include "pipeline/simulator.hpp"
+#include "tests/result_compare.hpp"
 #include "tests/test_support.hpp"
 
 extern char** environ;
@@ -97,46 +98,10 @@ std::vector<fs::path> temporaries(const fs::path& dir) {
   return out;
 }
 
-// Every dataset of a result, by path, with its kind.
-std::vector<std::pair<std::string, H5T_class_t>> datasets(const fs::path& file) {
-  std::vector<std::pair<std::string, H5T_class_t>> out;
-  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  EXPECT_GE(f, 0) << file;
-  if (f < 0) return out;
-  H5Ovisit(
-      f, H5_INDEX_NAME, H5_ITER_INC,
-      [](hid_t obj, const char* name, const H5O_info_t* info, void* data) -> herr_t {
-        if (info->type != H5O_TYPE_DATASET) return 0;
-        const hid_t d = H5Dopen2(obj, name, H5P_DEFAULT);
-        const hid_t t = H5Dget_type(d);
-        static_cast<std::vector<std::pair<std::string, H5T_class_t>>*>(data)->emplace_back(
-            std::string("/") + name, H5Tget_class(t));
-        H5Tclose(t);
-        H5Dclose(d);
-        return 0;
-      },
-      &out);
-  H5Fclose(f);
-  return out;
-}
-
 // Same datasets with the same values (everything but the creation time).
 void expect_same_result(const fs::path& a, const fs::path& b) {
-  const auto da = datasets(a), db = datasets(b);
-  ASSERT_EQ(da, db);
-  ASSERT_GT(da.size(), 20u);
+  test::expect_same_datasets(a, b, {}, 20);
   const ResultReader ra(a), rb(b);
-  for (const auto& [path, kind] : da) {
-    if (kind == H5T_STRING) {
-      EXPECT_EQ(ra.read_strings(path), rb.read_strings(path)) << path;
-    } else if (kind == H5T_COMPOUND) {
-      EXPECT_EQ(ra.read_string_table(path), rb.read_string_table(path)) << path;
-    } else {
-      const auto va = ra.read<double>(path), vb = rb.read<double>(path);
-      ASSERT_EQ(va.size(), vb.size()) << path;
-      EXPECT_EQ(std::memcmp(va.data(), vb.data(), va.size() * sizeof(double)), 0) << path;  // NaN == NaN
-    }
-  }
   // The stored config differs only by output.path.
   auto without_out = [](std::string t) {
     const auto at = t.find("\npath = \"");

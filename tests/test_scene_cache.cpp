@@ -23,6 +23,7 @@
 #include "pipeline/run_job.hpp"
 #include "pipeline/scene_cache.hpp"
 #include "pipeline/simulator.hpp"
+#include "tests/result_compare.hpp"
 #include "tests/test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -320,48 +321,8 @@ RunSummary run(const fs::path& items, const fs::path& out, const std::string& ca
   return run_job(load_config((season_dir() / "paddymrv.toml").string(), o));
 }
 
-// Every dataset under `groups`, with its value class.
-std::vector<std::pair<std::string, H5T_class_t>> datasets(const fs::path& file, const std::vector<std::string>& groups) {
-  std::vector<std::pair<std::string, H5T_class_t>> all;
-  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  EXPECT_GE(f, 0) << file;
-  if (f < 0) return all;
-  H5Ovisit(
-      f, H5_INDEX_NAME, H5_ITER_INC,
-      [](hid_t obj, const char* name, const H5O_info_t* info, void* data) -> herr_t {
-        if (info->type != H5O_TYPE_DATASET) return 0;
-        const hid_t d = H5Dopen2(obj, name, H5P_DEFAULT);
-        const hid_t t = H5Dget_type(d);
-        static_cast<std::vector<std::pair<std::string, H5T_class_t>>*>(data)->emplace_back(std::string("/") + name,
-                                                                                           H5Tget_class(t));
-        H5Tclose(t);
-        H5Dclose(d);
-        return 0;
-      },
-      &all);
-  H5Fclose(f);
-  std::vector<std::pair<std::string, H5T_class_t>> out;
-  for (const auto& d : all)
-    for (const auto& g : groups)
-      if (d.first.rfind(g + "/", 0) == 0) out.push_back(d);
-  return out;
-}
-
 void expect_same_datasets(const fs::path& a, const fs::path& b, const std::vector<std::string>& groups) {
-  const auto da = datasets(a, groups), db = datasets(b, groups);
-  ASSERT_EQ(da, db);
-  ASSERT_GT(da.size(), 15u);
-  const ResultReader ra(a), rb(b);
-  for (const auto& [path, kind] : da) {
-    if (kind == H5T_STRING) {
-      EXPECT_EQ(ra.read_strings(path), rb.read_strings(path)) << path;
-    } else if (kind == H5T_COMPOUND) {
-      EXPECT_EQ(ra.read_string_table(path), rb.read_string_table(path)) << path;
-    } else {
-      const auto va = ra.read<double>(path), vb = rb.read<double>(path);
-      EXPECT_TRUE(same_bytes(va, vb)) << path;
-    }
-  }
+  test::expect_same_datasets(a, b, groups, 15);
 }
 
 std::set<std::string> asset_hashes(const fs::path& result, const std::string& scene_id) {
