@@ -67,6 +67,17 @@ PixelWindow with_halo(const PixelWindow& w, int halo, const AnalysisGrid& g) {
   return {x0, y0, x1 - x0, y1 - y0};
 }
 
+kernels::SpeckleFilterParams despeckle(S1Stack& stack, const PixelWindow& window, const Config& cfg) {
+  kernels::SpeckleFilterParams sp;
+  sp.window = cfg.speckle_window;
+  sp.looks = static_cast<float>(cfg.s1_looks);
+  if (!stack.vv.empty() && sp.window > 1) {
+    kernels::quegan_filter(stack.vv, window.width, window.height, sp);
+    kernels::quegan_filter(stack.vh, window.width, window.height, sp);
+  }
+  return sp;
+}
+
 S1Stack read_s1_stack(const EngineInputs& in, const PixelWindow& window, int first_day, int end_day) {
   const Config& cfg = *in.config;
   const Resampling resampling = cfg.s1_resampling == "bilinear" ? Resampling::bilinear : Resampling::nearest;
@@ -128,13 +139,7 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
   gaps.finish(day_number(in.season_end, in.season_start), b.s1_max_gap);
 
   // --- speckle filter, then the flooding cycle of every pixel.
-  kernels::SpeckleFilterParams sp;
-  sp.window = cfg.speckle_window;
-  sp.looks = static_cast<float>(cfg.s1_looks);
-  if (!vv_stack.empty() && sp.window > 1) {
-    kernels::quegan_filter(vv_stack, padded.width, padded.height, sp);
-    kernels::quegan_filter(vh_stack, padded.width, padded.height, sp);
-  }
+  const kernels::SpeckleFilterParams sp = despeckle(stack, padded, cfg);
   // Looks after filtering: 1/L = 1/(W²L) + 1/(N L) on a homogeneous field
   // (Quegan & Yu 2001); halved because windows straddle small terraces.
   const double L = cfg.s1_looks, W2 = static_cast<double>(sp.window) * sp.window;

@@ -15,6 +15,7 @@
 #include "kernels/commune_accumulator.hpp"
 #include "kernels/field_series.hpp"
 #include "kernels/flood_cycle.hpp"
+#include "kernels/speckle_filter.hpp"
 #include "pipeline/analysis_grid.hpp"
 #include "pipeline/polygon_layer.hpp"
 #include "pipeline/scene.hpp"
@@ -93,6 +94,10 @@ struct S1Stack {
   std::vector<std::vector<float>> vv, vh;
 };
 S1Stack read_s1_stack(const EngineInputs& in, const PixelWindow& window, int first_day, int end_day);
+// The configured multi-temporal speckle filter (water_regime.speckle_window,
+// s1_looks) applied in place to a stack read on `window`; returns the
+// parameters it used.
+kernels::SpeckleFilterParams despeckle(S1Stack& stack, const PixelWindow& window, const Config& cfg);
 
 // The parallel stage: reads every scene's window of the block (the radar
 // stack with the speckle filter's halo) and runs the kernels. A pure

@@ -49,13 +49,7 @@ BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& 
   std::vector<double> s1_days(stack.days.begin(), stack.days.end());
   std::vector<std::vector<float>>& vv_stack = stack.vv;
   std::vector<std::vector<float>>& vh_stack = stack.vh;
-  kernels::SpeckleFilterParams sp;
-  sp.window = cfg.speckle_window;
-  sp.looks = static_cast<float>(cfg.s1_looks);
-  if (!vv_stack.empty() && sp.window > 1) {
-    kernels::quegan_filter(vv_stack, padded.width, padded.height, sp);
-    kernels::quegan_filter(vh_stack, padded.width, padded.height, sp);
-  }
+  despeckle(stack, padded, cfg);
 
   // --- Sentinel-2: clear-sky mask (SCL with the dilation's halo), indices per date.
   const auto scl_mask = kernels::SclMask::from(cfg.s2_usable_scl);

@@ -121,6 +121,20 @@ bool parse_result_verb(const std::vector<std::string>& args, po::options_descrip
   return true;
 }
 
+std::optional<Config> parse_config_verb(const std::vector<std::string>& args, po::options_description& desc,
+                                        po::variables_map& vm) {
+  po::options_description params("Parameters (also settable in the config file, key in brackets)");
+  add_parameter_options(params);
+  desc.add(params);
+  parse(args, desc, vm);
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return std::nullopt;
+  }
+  configure_logging(vm);
+  return load_config(vm.count("config") ? vm["config"].as<std::string>() : "", parameter_overrides(vm));
+}
+
 bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
 
 }  // namespace paddymrv::cli

@@ -5,7 +5,11 @@
 // from the same declarations as the config file.
 #include <boost/program_options.hpp>
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
+
+#include "pipeline/config.hpp"
 
 namespace paddymrv::cli {
 
@@ -29,6 +33,12 @@ void parse(const std::vector<std::string>& args, const po::options_description& 
 // returns false), and throws ConfigError with `usage` when no result is named.
 bool parse_result_verb(const std::vector<std::string>& args, po::options_description& desc, po::variables_map& vm,
                        const std::string& usage);
+
+// For verbs that read a config ("VERB --config FILE [options]"): adds the
+// parameter flags to desc, parses, prints help when asked (then returns
+// nullopt), sets up logging and loads the effective config (file + flags).
+std::optional<Config> parse_config_verb(const std::vector<std::string>& args, po::options_description& desc,
+                                        po::variables_map& vm);
 
 // True when stderr is an interactive terminal (progress bars only then).
 bool stderr_is_terminal();

@@ -46,17 +46,10 @@ int verb_run(const std::vector<std::string>& args) {
       "print-config", "print the effective configuration (TOML) and exit")(
       "report-format", po::value<std::string>()->default_value("text")->value_name("text|csv|json|none"),
       "what to print on stdout when done");
-  po::options_description params("Parameters (also settable in the config file, key in brackets)");
-  add_parameter_options(params);
-  desc.add(params);
   po::variables_map vm;
-  parse(args, desc, vm);
-  if (vm.count("help")) {
-    std::cout << desc << "\n";
-    return kExitOk;
-  }
-  configure_logging(vm);
-  const Config cfg = load_config(vm.count("config") ? vm["config"].as<std::string>() : "", parameter_overrides(vm));
+  const std::optional<Config> parsed = parse_config_verb(args, desc, vm);
+  if (!parsed) return kExitOk;  // --help
+  const Config& cfg = *parsed;
   if (vm.count("print-config")) {
     std::cout << to_toml(cfg);
     return kExitOk;

@@ -18,17 +18,10 @@ int verb_train(const std::vector<std::string>& args) {
   desc.add_options()("report", po::value<std::string>()->value_name("FILE"),
                      "validation report as JSON (default: the model path + .validation.json)")(
       "baseline", "also train the plain per-pixel baseline forest on the same samples and report its accuracy");
-  po::options_description params("Parameters (also settable in the config file, key in brackets)");
-  add_parameter_options(params);
-  desc.add(params);
   po::variables_map vm;
-  parse(args, desc, vm);
-  if (vm.count("help")) {
-    std::cout << desc << "\n";
-    return kExitOk;
-  }
-  configure_logging(vm);
-  const Config cfg = load_config(vm.count("config") ? vm["config"].as<std::string>() : "", parameter_overrides(vm));
+  const std::optional<Config> parsed = parse_config_verb(args, desc, vm);
+  if (!parsed) return kExitOk;  // --help
+  const Config& cfg = *parsed;
   if (cfg.model.empty()) throw ConfigError("--model: where to write the model is required");
   TrainOptions opt;
   opt.model_path = cfg.resolve(cfg.model).string();
