@@ -1,5 +1,6 @@
 #include "pipeline/audit_page.hpp"
 
+#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -38,18 +39,11 @@ std::string num(double v, int decimals) {
   return buf;
 }
 
+// PNG bytes as a data: URI payload (OpenSSL's encoder, already linked for SHA-256).
 std::string base64(const std::vector<std::uint8_t>& in) {
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  for (std::size_t i = 0; i < in.size(); i += 3) {
-    const std::uint32_t b = (std::uint32_t{in[i]} << 16) | (i + 1 < in.size() ? std::uint32_t{in[i + 1]} << 8 : 0) |
-                            (i + 2 < in.size() ? std::uint32_t{in[i + 2]} : 0);
-    out += k[(b >> 18) & 63];
-    out += k[(b >> 12) & 63];
-    out += i + 1 < in.size() ? k[(b >> 6) & 63] : '=';
-    out += i + 2 < in.size() ? k[b & 63] : '=';
-  }
+  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), in.data(), static_cast<int>(in.size()));
+  out.resize(static_cast<std::size_t>(n));
   return out;
 }
 
