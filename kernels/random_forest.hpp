@@ -1,7 +1,9 @@
 #pragma once
 // Random forest glue over cv::ml::RTrees (Breiman 2001): seeded training on
-// an N×F float matrix and whole-block prediction (one N×F call per block,
-// never one call per pixel). Persistence lives in pipeline/crop_model.
+// an N×F float matrix, and OpenCV's own prediction. Train and run predict
+// with kernels/flat_forest (the same classes, faster); predict_forest is the
+// reference it is tested and benchmarked against. Persistence lives in
+// pipeline/crop_model.
 #include <opencv2/core.hpp>
 #include <opencv2/ml.hpp>
 #include <cstdint>
@@ -22,7 +24,7 @@ struct ForestParams {
 // feature subsets from the calling thread's cv::theRNG(), seeded here.
 cv::Ptr<cv::ml::RTrees> train_forest(const cv::Mat& features, const std::vector<int>& labels, const ForestParams& p);
 
-// Class codes for every row of `features`.
+// Class codes for every row of `features`, by cv::ml::RTrees::predict.
 std::vector<int> predict_forest(const cv::ml::RTrees& forest, const cv::Mat& features);
 
 }  // namespace paddymrv::kernels

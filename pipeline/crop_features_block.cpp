@@ -7,7 +7,6 @@
 #include "kernels/s2_indices.hpp"
 #include "kernels/speckle_filter.hpp"
 #include "kernels/majority_filter.hpp"
-#include "kernels/random_forest.hpp"
 #include "pipeline/config.hpp"
 #include "pipeline/crop_model.hpp"
 #include "pipeline/errors.hpp"
@@ -146,7 +145,7 @@ std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWind
   fo.layout = model.layout;
   fo.cloud_dilation = model.cloud_dilation;
   // One N×F prediction for the block and its halo (never one call per pixel).
-  const auto pred = kernels::predict_forest(*model.forest, read_crop_features(in, padded, fo).features);
+  const auto pred = model.flat_forest.predict(read_crop_features(in, padded, fo).features);
   std::vector<std::uint8_t> cls(padded.pixels());
   for (std::size_t i = 0; i < cls.size(); ++i)
     cls[i] = model.class_index(pred[i]) < 0 ? 0 : static_cast<std::uint8_t>(pred[i]);

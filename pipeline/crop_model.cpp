@@ -1,8 +1,16 @@
 #include "pipeline/crop_model.hpp"
 
+#include <stdexcept>
+#include <utility>
+
 #include "pipeline/errors.hpp"
 
 namespace paddymrv {
+
+void CropModel::set_forest(cv::Ptr<cv::ml::RTrees> f) {
+  flat_forest = kernels::FlatForest(*f);
+  forest = std::move(f);
+}
 
 int CropModel::class_index(int code) const {
   for (std::size_t i = 0; i < classes.size(); ++i)
@@ -62,11 +70,14 @@ CropModel load_crop_model(const std::string& path) {
     std::copy(cm.begin(), cm.end(), m.validation.n.begin());
     const cv::FileNode meta = fs["metadata"];
     for (auto it = meta.begin(); it != meta.end(); ++it) m.metadata[(*it).name()] = static_cast<std::string>(*it);
-    m.forest = cv::ml::RTrees::create();
-    m.forest->read(fs["forest"]);
-    if (!m.forest->isTrained()) throw InputError(path + ": the model holds no trained forest");
+    auto forest = cv::ml::RTrees::create();
+    forest->read(fs["forest"]);
+    if (!forest->isTrained()) throw InputError(path + ": the model holds no trained forest");
+    m.set_forest(std::move(forest));
   } catch (const cv::Exception& e) {
     throw InputError(path + ": cannot read the crop model: " + e.what());
+  } catch (const std::invalid_argument& e) {
+    throw InputError(path + ": cannot use the crop model's forest: " + e.what());
   }
   return m;
 }

@@ -11,6 +11,7 @@
 
 #include "kernels/accuracy_assessment.hpp"
 #include "kernels/crop_features.hpp"
+#include "kernels/flat_forest.hpp"
 #include "pipeline/config.hpp"
 
 namespace paddymrv {
@@ -23,8 +24,11 @@ struct CropModel {
   std::vector<CropClass> classes;        // class table at training; matrix order
   kernels::ConfusionMatrix validation;   // rows map, columns reference, `classes` order
   std::map<std::string, std::string> metadata;  // created_utc, samples, seed, pixels, season …
-  cv::Ptr<cv::ml::RTrees> forest;
+  cv::Ptr<cv::ml::RTrees> forest;               // what the file stores
+  kernels::FlatForest flat_forest;              // what train and run predict with; built by set_forest
 
+  // Sets `forest` and flattens it once.
+  void set_forest(cv::Ptr<cv::ml::RTrees> f);
   // Row of class `code` in `classes`, −1 if absent.
   int class_index(int code) const;
 };

@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 
+#include "kernels/flat_forest.hpp"
 #include "kernels/random_forest.hpp"
 #include "pipeline/block_engine.hpp"
 #include "pipeline/crop_features_block.hpp"
@@ -216,9 +217,9 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
   fp.trees = cfg.classifier_trees;
   fp.max_depth = cfg.classifier_max_depth;
   fp.seed = static_cast<std::uint64_t>(cfg.classifier_seed);
-  auto validate = [&](const cv::ml::RTrees& forest, const cv::Mat& X) {
+  auto validate = [&](const kernels::FlatForest& forest, const cv::Mat& X) {
     kernels::ConfusionMatrix m(static_cast<int>(cfg.classes.size()));
-    const auto pred = kernels::predict_forest(forest, X);
+    const auto pred = forest.predict(X);
     for (std::size_t i = 0; i < pred.size(); ++i) {
       const auto r = class_row.find(pred[i]);
       if (r != class_row.end()) ++m.at(r->second, class_row.at(yv[i]));
@@ -230,8 +231,8 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
   model.feature_names = fo.layout.names();
   model.cloud_dilation = fo.cloud_dilation;
   model.classes = cfg.classes;
-  model.forest = kernels::train_forest(Xt, yt, fp);
-  summary.validation = validate(*model.forest, Xv);
+  model.set_forest(kernels::train_forest(Xt, yt, fp));
+  summary.validation = validate(model.flat_forest, Xv);
   summary.accuracy = kernels::assess(summary.validation);
   model.validation = summary.validation;
   model.metadata = {{"created_utc", utc_now_rfc3339()},
@@ -252,8 +253,8 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
                     {"kappa", std::to_string(summary.accuracy.kappa)}};
   save_crop_model(model, opt.model_path);
   if (opt.baseline) {
-    const auto baseline = kernels::train_forest(Bt, yt, fp);
-    summary.baseline_validation = validate(*baseline, Bv);
+    const kernels::FlatForest baseline(*kernels::train_forest(Bt, yt, fp));
+    summary.baseline_validation = validate(baseline, Bv);
     summary.baseline_accuracy = kernels::assess(summary.baseline_validation);
     if (opt.baseline_map) {
       // The whole map, so that a benchmark can compare the two forests on
@@ -262,7 +263,7 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
       arena.execute([&] {
         tbb::parallel_for(std::size_t{0}, windows.size(), [&](std::size_t bi) {
           const PixelWindow& bw = windows[bi];
-          const auto pred = kernels::predict_forest(*baseline, read_crop_features(in, bw, fo).baseline);
+          const auto pred = baseline.predict(read_crop_features(in, bw, fo).baseline);
           for (int y = 0; y < bw.height; ++y)
             for (int x = 0; x < bw.width; ++x) {
               const int c = pred[static_cast<std::size_t>(y) * static_cast<std::size_t>(bw.width) + static_cast<std::size_t>(x)];

@@ -1,0 +1,223 @@
+// The flattened forest (issue #6) against OpenCV's own prediction: the same
+// class for every row, including rows exactly on split thresholds, NaN and
+// cv::ml's missing-value marker, vote ties, one-tree and two-class forests,
+// and after a model save/load round trip; and the forests it refuses.
+#include <gtest/gtest.h>
+
+#include <cfloat>
+#include <cmath>
+#include <random>
+
+#include "kernels/flat_forest.hpp"
+#include "kernels/random_forest.hpp"
+#include "pipeline/crop_model.hpp"
+#include "pipeline/errors.hpp"
+#include "tests/test_support.hpp"
+
+using namespace paddymrv;
+using namespace paddymrv::kernels;
+
+namespace {
+
+// Class k's code: not its index, so that a mix-up shows.
+int code_of(int k) { return 2 + 3 * k; }
+
+struct Data {
+  cv::Mat X;
+  std::vector<int> y;
+};
+
+// Overlapping classes with noisy labels: many leaves disagree, so votes are close.
+Data synthetic(int rows, int features, int classes, double label_noise, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> noise(0.0f, 1.0f);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::uniform_int_distribution<int> any_class(0, classes - 1);
+  Data d{cv::Mat(rows, features, CV_32F), std::vector<int>(static_cast<std::size_t>(rows))};
+  for (int r = 0; r < rows; ++r) {
+    const int k = any_class(rng);
+    for (int c = 0; c < features; ++c) d.X.at<float>(r, c) = 0.4f * static_cast<float>((k * (c + 1)) % 5) + noise(rng);
+    // Quantised columns put many rows on the same values, hence on thresholds.
+    d.X.at<float>(r, 0) = std::round(d.X.at<float>(r, 0) * 4.0f) / 4.0f;
+    d.y[static_cast<std::size_t>(r)] = code_of(u(rng) < label_noise ? any_class(rng) : k);
+  }
+  return d;
+}
+
+// Rows to predict: fresh rows; rows with one feature exactly on a split's
+// threshold and one float either side of it; rows with NaN and FLT_MAX.
+cv::Mat evaluation_rows(const cv::ml::RTrees& forest, int features, int classes, unsigned seed, int* on_threshold) {
+  cv::Mat rows = synthetic(3000, features, classes, 0.0, seed).X;
+  std::mt19937 rng(seed + 1);
+  std::uniform_int_distribution<int> pick(0, rows.rows - 1);
+  std::uniform_int_distribution<int> column(0, features - 1);
+  *on_threshold = 0;
+  for (const auto& s : forest.getSplits()) {
+    for (float v : {s.c, std::nextafter(s.c, -FLT_MAX), std::nextafter(s.c, FLT_MAX)}) {
+      cv::Mat r = rows.row(pick(rng)).clone();
+      r.at<float>(0, s.varIdx) = v;
+      if (v == s.c) ++*on_threshold;
+      rows.push_back(r);
+    }
+  }
+  for (int i = 0; i < 1500; ++i) {
+    cv::Mat r = rows.row(pick(rng)).clone();
+    r.at<float>(0, column(rng)) = i % 2 ? NAN : cv::ml::TrainData::missingValue();
+    if (i % 3 == 0) r.at<float>(0, column(rng)) = i % 2 ? cv::ml::TrainData::missingValue() : NAN;
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+// Rows whose two largest vote counts are equal (the tie-break decides).
+int tied_rows(const cv::ml::RTrees& forest, const cv::Mat& rows) {
+  cv::Mat votes;
+  forest.getVotes(rows, votes, 0);
+  int ties = 0;
+  for (int r = 1; r < votes.rows; ++r) {
+    int first = -1, second = -1;
+    for (int c = 0; c < votes.cols; ++c) {
+      const int v = votes.at<int>(r, c);
+      if (v > first)
+        second = first, first = v;
+      else if (v > second)
+        second = v;
+    }
+    ties += first == second;
+  }
+  return ties;
+}
+
+}  // namespace
+
+TEST(FlatForest, EqualsOpenCvOnThresholdsMissingValuesAndTies) {
+  struct Case {
+    int trees, classes, max_depth;
+  };
+  std::size_t total = 0;
+  int total_ties = 0, total_on_threshold = 0;
+  for (const Case& c : {Case{1, 4, 10}, Case{4, 9, 8}, Case{6, 12, 12}, Case{2, 2, 6}, Case{40, 5, 20}}) {
+    SCOPED_TRACE("trees " + std::to_string(c.trees) + ", classes " + std::to_string(c.classes));
+    const int F = 10;
+    const Data train = synthetic(2500, F, c.classes, 0.35, 11u + static_cast<unsigned>(c.trees));
+    ForestParams p;
+    p.trees = c.trees;
+    p.max_depth = c.max_depth;
+    p.seed = 77 + static_cast<std::uint64_t>(c.classes);
+    const auto cv_forest = train_forest(train.X, train.y, p);
+    const FlatForest flat(*cv_forest);
+    EXPECT_EQ(flat.trees(), c.trees);
+    EXPECT_EQ(flat.features(), F);
+    int on_threshold = 0;
+    const cv::Mat rows =
+        evaluation_rows(*cv_forest, F, c.classes, 500u + static_cast<unsigned>(c.trees), &on_threshold);
+    const auto expected = predict_forest(*cv_forest, rows);
+    const auto got = flat.predict(rows);
+    ASSERT_EQ(got.size(), expected.size());
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) differ += got[i] != expected[i];
+    EXPECT_EQ(differ, 0u) << "of " << got.size() << " rows";
+    total += got.size();
+    total_on_threshold += on_threshold;
+    total_ties += c.trees > 1 ? tied_rows(*cv_forest, rows) : 0;
+  }
+  EXPECT_GE(total, 20000u);
+  EXPECT_GE(total_on_threshold, 1000);  // rows exactly on a threshold were asked
+  EXPECT_GE(total_ties, 500);           // and rows where the tie-break decides
+}
+
+TEST(FlatForest, SaveLoadRoundTripStillEqualsOpenCv) {
+  const CropFeatureLayout layout;
+  const int F = layout.size();
+  const Data d = synthetic(2000, F, 6, 0.3, 3);
+  ForestParams p;
+  p.trees = 15;
+  CropModel m;
+  m.layout = layout;
+  m.feature_names = layout.names();
+  for (int k = 0; k < 6; ++k) m.classes.push_back({code_of(k), "class " + std::to_string(k)});
+  m.validation = ConfusionMatrix(6);
+  m.set_forest(train_forest(d.X, d.y, p));
+  const auto dir = test::fresh_dir("flat_forest");
+  const auto path = (dir / "model.yml").string();
+  save_crop_model(m, path);
+  const CropModel l = load_crop_model(path);
+  int on_threshold = 0;
+  const cv::Mat rows = evaluation_rows(*l.forest, F, 6, 9, &on_threshold);
+  const auto expected = predict_forest(*l.forest, rows);
+  EXPECT_EQ(l.flat_forest.predict(rows), expected);
+  EXPECT_EQ(m.flat_forest.predict(rows), expected);
+  EXPECT_EQ(predict_forest(*m.forest, rows), expected);
+}
+
+TEST(FlatForest, ChunksAndRowCountsDoNotMatter) {
+  const Data d = synthetic(1500, 6, 5, 0.3, 21);
+  ForestParams p;
+  p.trees = 9;
+  const auto cv_forest = train_forest(d.X, d.y, p);
+  const FlatForest flat(*cv_forest);
+  const auto all = flat.predict(d.X);
+  // Row by row and in odd-sized pieces: the same classes (no state across chunks).
+  for (int n : {1, 255, 257, 1000}) {
+    std::vector<int> piece(static_cast<std::size_t>(n));
+    flat.predict(d.X.ptr<float>(0), piece.size(), d.X.cols, piece.data());
+    EXPECT_TRUE(std::equal(piece.begin(), piece.end(), all.begin())) << n << " rows";
+  }
+  EXPECT_TRUE(flat.predict(cv::Mat(0, 6, CV_32F)).empty());
+  // A non-continuous view (every other column pair) is copied, not misread.
+  cv::Mat wide;
+  cv::hconcat(d.X, d.X, wide);
+  EXPECT_EQ(flat.predict(wide.colRange(0, 6)), all);
+  EXPECT_THROW(flat.predict(wide), std::invalid_argument);  // 12 columns for a 6-feature forest
+  EXPECT_THROW(FlatForest().predict(d.X), std::invalid_argument);
+}
+
+TEST(FlatForest, RefusesForestsItCannotRepresent) {
+  const Data d = synthetic(600, 4, 3, 0.1, 5);
+  EXPECT_THROW(FlatForest{*cv::ml::RTrees::create()}, std::invalid_argument);  // not trained
+
+  // Regression forest.
+  auto reg = cv::ml::RTrees::create();
+  reg->setMaxDepth(4);
+  reg->setTermCriteria(cv::TermCriteria(cv::TermCriteria::MAX_ITER, 3, 0));
+  cv::Mat yf(d.X.rows, 1, CV_32F);
+  for (int i = 0; i < d.X.rows; ++i) yf.at<float>(i) = static_cast<float>(d.y[static_cast<std::size_t>(i)]) + 0.5f;
+  reg->train(cv::ml::TrainData::create(d.X, cv::ml::ROW_SAMPLE, yf));
+  EXPECT_THROW(FlatForest{*reg}, std::invalid_argument);
+
+  // A categorical input variable that decides the class (two classes: with
+  // more, cv::ml 4.6 trips its own assertion in findSplitCatClass).
+  cv::Mat Xc = d.X.clone();
+  cv::Mat resp(Xc.rows, 1, CV_32S);
+  for (int i = 0; i < Xc.rows; ++i) Xc.at<float>(i, 0) = static_cast<float>(i % 2), resp.at<int>(i) = code_of(i % 2);
+  cv::Mat var_type(5, 1, CV_8U, cv::Scalar(cv::ml::VAR_ORDERED));
+  var_type.at<std::uint8_t>(0) = cv::ml::VAR_CATEGORICAL;
+  var_type.at<std::uint8_t>(4) = cv::ml::VAR_CATEGORICAL;
+  auto cat = cv::ml::RTrees::create();
+  cat->setMaxDepth(4);
+  cat->setActiveVarCount(4);
+  cat->setTermCriteria(cv::TermCriteria(cv::TermCriteria::MAX_ITER, 3, 0));
+  cat->train(
+      cv::ml::TrainData::create(Xc, cv::ml::ROW_SAMPLE, resp, cv::noArray(), cv::noArray(), cv::noArray(), var_type));
+  ASSERT_FALSE(cat->getSubsets().empty());
+  EXPECT_THROW(FlatForest{*cat}, std::invalid_argument);
+
+  // An "inversed" ordered split, as a hand-edited model file would hold ("gt" for "le").
+  ForestParams p;
+  p.trees = 2;
+  const auto forest = train_forest(d.X, d.y, p);
+  cv::FileStorage out(".yml", cv::FileStorage::WRITE | cv::FileStorage::MEMORY);
+  out << "forest"
+      << "{";
+  forest->write(out);
+  out << "}";
+  std::string text = out.releaseAndGetString();
+  const auto at = text.find("le:");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 3, "gt:");
+  cv::FileStorage in(text, cv::FileStorage::READ | cv::FileStorage::MEMORY);
+  auto edited = cv::ml::RTrees::create();
+  edited->read(in["forest"]);
+  EXPECT_THROW(FlatForest{*edited}, std::invalid_argument);
+  EXPECT_NO_THROW(FlatForest{*forest});
+}
