@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include "kernels/observation_count.hpp"
@@ -47,6 +48,13 @@ std::vector<int> season_days(const EngineInputs& in) {
   return days;
 }
 
+std::vector<const Scene*> season_s2_scenes(const EngineInputs& in) {
+  std::vector<const Scene*> out;
+  for (const Scene* s : in.s2)
+    if (s->day() >= in.season_start) out.push_back(s);
+  return out;
+}
+
 namespace {
 
 // Copies the core window `w` out of a buffer laid out on the padded window `p`.
@@ -57,6 +65,20 @@ void crop(const std::vector<T>& padded, const PixelWindow& p, const PixelWindow&
     const T* src = padded.data() + static_cast<std::size_t>(y + w.y0 - p.y0) * p.width + (w.x0 - p.x0);
     std::copy(src, src + w.width, out.data() + static_cast<std::size_t>(y) * w.width);
   }
+}
+
+// The smallest window of the grid holding every pixel of `w` that lies in a
+// field (field[i] ≥ 0); nullopt when there is none.
+std::optional<PixelWindow> field_bounds(const std::vector<std::int32_t>& field, const PixelWindow& w) {
+  int x0 = w.width, y0 = w.height, x1 = -1, y1 = -1;
+  for (int y = 0; y < w.height; ++y)
+    for (int x = 0; x < w.width; ++x)
+      if (field[static_cast<std::size_t>(y) * w.width + x] >= 0) {
+        x0 = std::min(x0, x), x1 = std::max(x1, x);
+        y0 = std::min(y0, y), y1 = std::max(y1, y);
+      }
+  if (x1 < 0) return std::nullopt;
+  return PixelWindow{w.x0 + x0, w.y0 + y0, x1 - x0 + 1, y1 - y0 + 1};
 }
 
 }  // namespace
@@ -189,10 +211,22 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
   }
   if (in.claims) b.claims.add_pixels(claim, rice);
 
+  // --- Sentinel-2: clear dates per pixel and, for the claimed fields, their
+  // clear-sky NDVI/LSWI. The bands are read only on the box around the
+  // block's claimed pixels, and not at all in blocks without claims.
   const auto scl_mask = kernels::SclMask::from(cfg.s2_usable_scl);
-  std::vector<std::uint8_t> scl;
-  for (const Scene* s : in.s2) {
-    if (s->day() < in.season_start) continue;
+  const std::vector<const Scene*> s2 = season_s2_scenes(in);
+  b.claims_optical = kernels::OpticalFieldAccumulator(s2.size());
+  const std::optional<PixelWindow> box = in.claims ? field_bounds(claim, w) : std::nullopt;
+  std::vector<std::int32_t> box_claim;
+  if (box) {
+    crop(claim, w, *box, box_claim);
+    b.claims_optical.add_pixels(box_claim);
+  }
+  std::vector<std::uint8_t> scl, box_scl;
+  std::vector<std::uint16_t> red, nir, swir;
+  for (std::size_t d = 0; d < s2.size(); ++d) {
+    const Scene* s = s2[d];
     const Asset& a = s->assets.at("SCL");
     try {
       // SCL is categorical: always nearest.
@@ -203,6 +237,24 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
       continue;
     }
     kernels::add_s2_clear(scl, scl_mask, b.s2_clear);
+    if (!box) continue;
+    // Band names as the crop features read them (the catalogue maps common
+    // names to ESA ones); the 20 m SWIR is replicated onto the 10 m grid.
+    const auto a_red = s->assets.find("B04"), a_nir = s->assets.find("B08"), a_swir = s->assets.find("B11");
+    if (a_red == s->assets.end() || a_nir == s->assets.end() || a_swir == s->assets.end()) continue;
+    try {
+      read_asset_window(in.cache, a_red->second, *in.grid, *box, Resampling::nearest, red);
+      read_asset_window(in.cache, a_nir->second, *in.grid, *box, Resampling::nearest, nir);
+      read_asset_window(in.cache, a_swir->second, *in.grid, *box, Resampling::nearest, swir);
+    } catch (const InputError& e) {
+      if (!in.failures) throw;
+      in.failures->record(s->id, e.what());
+      continue;
+    }
+    crop(scl, w, *box, box_scl);
+    b.claims_optical.add_date(d, box_claim, box_scl, scl_mask, {red, a_red->second.scale, a_red->second.offset},
+                              {nir, a_nir->second.scale, a_nir->second.offset},
+                              {swir, a_swir->second.scale, a_swir->second.offset});
   }
   b.totals.add_block(b.commune, b.s1_count, b.s2_clear, b.water_regime, b.cultivation_days);
   return b;

@@ -15,6 +15,7 @@
 #include "kernels/commune_accumulator.hpp"
 #include "kernels/field_series.hpp"
 #include "kernels/flood_cycle.hpp"
+#include "kernels/optical_field_series.hpp"
 #include "kernels/speckle_filter.hpp"
 #include "pipeline/analysis_grid.hpp"
 #include "pipeline/polygon_layer.hpp"
@@ -43,6 +44,7 @@ struct BlockProducts {
   std::vector<std::int64_t> crop_pixels;        // [commune × model class] pixel counts
   kernels::CommuneAccumulator totals{0};
   kernels::FieldSeriesAccumulator claims;  // field-averaged series of claimed fields
+  kernels::OpticalFieldAccumulator claims_optical;  // their clear-sky NDVI/LSWI, per season_s2_scenes() date
 };
 
 // Scenes whose pixels could not be decoded while processing blocks (a
@@ -81,6 +83,9 @@ struct EngineInputs {
 // In-season Sentinel-1 scenes and their day numbers (the dates of the
 // water-regime series and of the claims' field series).
 std::vector<int> season_days(const EngineInputs& in);
+// In-season Sentinel-2 scenes (from the season start on), in catalogue time
+// order: the dates of the claims' clear-sky NDVI/LSWI series.
+std::vector<const Scene*> season_s2_scenes(const EngineInputs& in);
 
 // The window grown by `halo` pixels on each side, clipped to the grid.
 PixelWindow with_halo(const PixelWindow& w, int halo, const AnalysisGrid& g);

@@ -5,9 +5,12 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 
 #include "kernels/claim_verdict.hpp"
 #include "pipeline/dates.hpp"
+#include "pipeline/errors.hpp"
 #include "pipeline/evidence_plot.hpp"
 
 namespace paddymrv {
@@ -26,12 +29,25 @@ struct ClaimOutcome {
   kernels::FloodCycle cycle;
   std::string verdict, reason;
   double rice_fraction = 0, pixels = 0;
+  // Per Sentinel-2 date: field means (NaN unless seen clear) and clear share.
+  std::vector<double> ndvi, lswi, clear_fraction;
+  int clear_dates = 0;
   std::vector<std::uint8_t> png;
 };
 
-ClaimOutcome verify_claim(const PolygonLayer& claims, const kernels::FieldSeriesAccumulator& acc, std::size_t c,
-                          const std::vector<int>& days, std::chrono::sys_days start, std::chrono::sys_days season_end,
-                          const Config& cfg, const kernels::FloodCycleParams& flood) {
+// The claims' series and their dates, merged over every block.
+struct ClaimSeries {
+  const kernels::FieldSeriesAccumulator& s1;
+  const std::vector<int>& s1_days;
+  const kernels::OpticalFieldAccumulator& s2;
+  std::vector<int> s2_days;
+};
+
+ClaimOutcome verify_claim(const PolygonLayer& claims, const ClaimSeries& series, std::size_t c,
+                          std::chrono::sys_days start, std::chrono::sys_days season_end, const Config& cfg,
+                          const kernels::FloodCycleParams& flood) {
+  const kernels::FieldSeriesAccumulator& acc = series.s1;
+  const std::vector<int>& days = series.s1_days;
   ClaimOutcome r;
   auto s = acc.series(static_cast<std::int32_t>(c));
   // Averaging n pixels multiplies the looks by n (independent speckle).
@@ -50,7 +66,24 @@ ClaimOutcome verify_claim(const PolygonLayer& claims, const kernels::FieldSeries
                    days,
                    std::move(s.vv),
                    std::move(s.vh),
-                   r.cycle};
+                   r.cycle,
+                   {}};
+  // A Sentinel-2 date counts as a view of the field when enough of it was
+  // clear: a few clear pixels at a cloud's edge describe the cloud's edge.
+  auto o = series.s2.series(static_cast<std::int32_t>(c));
+  r.clear_fraction.resize(series.s2_days.size());
+  for (std::size_t k = 0; k < series.s2_days.size(); ++k) {
+    r.clear_fraction[k] = o.clear_fraction(k);
+    if (o.clear_pixels[k] == 0 || r.clear_fraction[k] < cfg.claim_min_clear_fraction) {
+      o.ndvi[k] = o.lswi[k] = std::nan("");
+      continue;
+    }
+    ev.optical.push_back({series.s2_days[k], static_cast<float>(o.ndvi[k]), static_cast<float>(o.lswi[k]),
+                          r.clear_fraction[k]});
+  }
+  r.clear_dates = static_cast<int>(ev.optical.size());
+  r.ndvi = std::move(o.ndvi);
+  r.lswi = std::move(o.lswi);
   r.png = claim_evidence_png(ev);
   return r;
 }
@@ -63,9 +96,23 @@ constexpr std::size_t kClaimsPerRound = 256;
 }  // namespace
 
 void write_claims(ResultWriter& out, const PolygonLayer& claims, const kernels::FieldSeriesAccumulator& acc,
-                  const std::vector<int>& days, std::chrono::sys_days start, std::chrono::sys_days season_end,
-                  const Config& cfg, const kernels::FloodCycleParams& flood) {
+                  const std::vector<int>& days, const kernels::OpticalFieldAccumulator& optical,
+                  const std::vector<const Scene*>& s2_scenes, std::chrono::sys_days start,
+                  std::chrono::sys_days season_end, const Config& cfg, const kernels::FloodCycleParams& flood) {
   const std::size_t m = claims.size();
+  if (optical.dates() != s2_scenes.size())
+    throw Error("write_claims: " + std::to_string(optical.dates()) + " Sentinel-2 dates accumulated for " +
+                std::to_string(s2_scenes.size()) + " scenes");
+  ClaimSeries series{acc, days, optical, {}};
+  std::vector<std::string> s2_ids, s2_dates;
+  for (const Scene* s : s2_scenes) {
+    series.s2_days.push_back(static_cast<int>((s->day() - start).count()));
+    s2_ids.push_back(s->id);
+    s2_dates.push_back(format_iso_date(s->day()));
+  }
+  const std::size_t t = s2_scenes.size();
+  std::vector<double> ndvi(m * t), lswi(m * t), clear_fraction(m * t);
+  std::vector<std::int32_t> clear_dates(m);
   std::vector<std::string> verdicts, reasons, onset, harvest;
   std::vector<std::int32_t> events(m), observations(m);
   std::vector<double> rice_fraction(m), confidence(m), pixels(m);
@@ -78,7 +125,7 @@ void write_claims(ResultWriter& out, const PolygonLayer& claims, const kernels::
     arena.execute([&] {
       tbb::parallel_for(tbb::blocked_range<std::size_t>(lo, hi), [&](const tbb::blocked_range<std::size_t>& r) {
         for (std::size_t c = r.begin(); c < r.end(); ++c)
-          round[c - lo] = verify_claim(claims, acc, c, days, start, season_end, cfg, flood);
+          round[c - lo] = verify_claim(claims, series, c, start, season_end, cfg, flood);
       });
     });
     for (std::size_t c = lo; c < hi; ++c) {
@@ -91,6 +138,11 @@ void write_claims(ResultWriter& out, const PolygonLayer& claims, const kernels::
       observations[c] = cycle.observations;
       confidence[c] = cycle.confidence;
       pixels[c] = r.pixels;
+      std::copy(r.ndvi.begin(), r.ndvi.end(), ndvi.begin() + static_cast<std::ptrdiff_t>(c * t));
+      std::copy(r.lswi.begin(), r.lswi.end(), lswi.begin() + static_cast<std::ptrdiff_t>(c * t));
+      std::copy(r.clear_fraction.begin(), r.clear_fraction.end(),
+                clear_fraction.begin() + static_cast<std::ptrdiff_t>(c * t));
+      clear_dates[c] = r.clear_dates;
       onset.push_back(cycle.onset_day >= 0 ? day_to_date(start, cycle.onset_day) : "");
       harvest.push_back(cycle.harvest_day >= 0 ? day_to_date(start, cycle.harvest_day) : "");
       const std::string ds = "/claims/evidence/" + std::to_string(c);
@@ -127,6 +179,30 @@ void write_claims(ResultWriter& out, const PolygonLayer& claims, const kernels::
                          event_rows);
   out.set_attribute("/claims/verdict", "description",
                     "verified / not_verified / insufficient_data, from the field-averaged Sentinel-1 series");
+
+  // Clear-sky Sentinel-2 views of each field: the numbers behind the
+  // NDVI/LSWI points of the evidence pictures. Rows are claims, columns the
+  // in-season Sentinel-2 scenes.
+  const hsize_t ht = t;
+  out.write_strings("/claims/optical/scene_id", s2_ids);
+  out.write_strings("/claims/optical/date", s2_dates);
+  out.write_f64("/claims/optical/ndvi", {hm, ht}, ndvi);
+  out.write_f64("/claims/optical/lswi", {hm, ht}, lswi);
+  out.write_f64("/claims/optical/clear_fraction", {hm, ht}, clear_fraction);
+  out.write_i32("/claims/optical/clear_dates", {hm}, clear_dates);
+  char share[32];
+  std::snprintf(share, sizeof share, "%g", cfg.claim_min_clear_fraction);
+  const std::string seen = "claims.min_clear_fraction (" + std::string(share) + ")";
+  out.set_attribute("/claims/optical/ndvi", "description",
+                    "field mean NDVI = (B08 - B04)/(B08 + B04) over the clear pixels (SCL in "
+                    "sentinel2.usable_scl), per claim (row) and Sentinel-2 scene (column, /claims/optical/scene_id); "
+                    "NaN when less than " + seen + " of the field was clear");
+  out.set_attribute("/claims/optical/lswi", "description",
+                    "field mean LSWI = (B08 - B11)/(B08 + B11) over the clear pixels, as /claims/optical/ndvi");
+  out.set_attribute("/claims/optical/clear_fraction", "description",
+                    "share of the field's pixels with a clear view (SCL in sentinel2.usable_scl, bands valid)");
+  out.set_attribute("/claims/optical/clear_dates", "description",
+                    "Sentinel-2 dates on which at least " + seen + " of the field was clear");
 }
 
 }  // namespace paddymrv

@@ -114,6 +114,7 @@ struct Config {
   std::string claim_id_field = "claim_id";
   std::string claim_practice_field = "practice";
   double claim_min_rice_fraction = 0.5;
+  double claim_min_clear_fraction = 0.5;  // share of a field seen clear for its S2 date to count
 
   // [sentinel2]
   std::vector<int> s2_usable_scl = {4, 5, 6, 7};

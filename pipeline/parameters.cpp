@@ -280,6 +280,11 @@ std::vector<Parameter> build_parameters() {
       double_param("claims.min_rice_fraction", "",
                    "Share of a claimed field that must be rice for a verdict other than insufficient_data.",
                    &Config::claim_min_rice_fraction),
+      double_param("claims.min_clear_fraction", "",
+                   "Share of a claimed field's pixels that must be clear (SCL in sentinel2.usable_scl) for a "
+                   "Sentinel-2 date to count as a view of the field: its NDVI/LSWI means are then stored in "
+                   "/claims/optical and drawn on the evidence picture.",
+                   &Config::claim_min_clear_fraction),
       ints_param("sentinel2.usable_scl", "s2-usable-scl",
                  "SCL classes that count as a clear view (ESA L2A: 4 vegetation, 5 bare, 6 water, 7 unclassified).",
                  &Config::s2_usable_scl),
@@ -567,6 +572,8 @@ void validate(const Config& c) {
   if (!(c.event_z > c.flooded_z)) fail("water_regime.event_z", "must exceed water_regime.flooded_z");
   if (!(c.claim_min_rice_fraction >= 0 && c.claim_min_rice_fraction <= 1))
     fail("claims.min_rice_fraction", "must be 0–1");
+  if (!(c.claim_min_clear_fraction > 0 && c.claim_min_clear_fraction <= 1))
+    fail("claims.min_clear_fraction", "must be above 0 and at most 1");
   if (!(c.ef_c > 0)) fail("methane.ef_c", "must be > 0");
   auto range_ok = [](const std::vector<double>& r, double v) { return r.size() == 2 && r[0] <= v && v <= r[1]; };
   if (!range_ok(c.ef_c_range, c.ef_c)) fail("methane.ef_c_range", "needs low ≤ ef_c ≤ high");

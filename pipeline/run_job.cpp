@@ -212,6 +212,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     }
 
     kernels::FieldSeriesAccumulator claim_series(season_days(in).size());
+    kernels::OpticalFieldAccumulator claim_optical(season_s2_scenes(in).size());
     kernels::CommuneAccumulator totals(communes.size());
     std::vector<std::int64_t> crop_pixels(model ? communes.size() * model->classes.size() : 0, 0);
     EngineOptions eo;
@@ -236,6 +237,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
           }
           totals.merge(blk.totals);
           claim_series.merge(blk.claims);
+          claim_optical.merge(blk.claims_optical);
           fault_point("after_block");
         },
         opt.progress);
@@ -298,7 +300,10 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     out.set_attribute("/communes/water_regime_area_ha", "labels", kRegimeLabels);
     out.write_f64("/communes/awd_area_ha", {hn}, awd_ha);
     out.set_attribute("/communes/awd_area_ha", "description", "rice area detected under multiple drainage (AWD)");
-    if (claims) write_claims(out, *claims, claim_series, season_days(in), season_start, season_end, cfg, in.flood);
+    if (claims) {
+      write_claims(out, *claims, claim_series, season_days(in), claim_optical, season_s2_scenes(in), season_start,
+                   season_end, cfg, in.flood);
+    }
     write_methane(out, cfg, totals, communes.ids(), grid.pixel_area_ha(), rice_area_rel_sd);
 
     out.write_i64("/qa/communes/pixels", {hn}, pixels);

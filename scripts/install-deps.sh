@@ -13,6 +13,7 @@ packages=(
   libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libtomlplusplus-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libssl-dev
+  libpng-dev
 )
 
 source "$(dirname "$(readlink -f "$0")")/lib/apt.sh"
