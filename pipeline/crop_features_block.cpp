@@ -139,18 +139,32 @@ BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& 
 }
 
 std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWindow& w, const CropModel& model,
-                                         int majority_window) {
+                                         int majority_window, bool vote_majority) {
   const int halo = majority_window > 1 ? majority_window / 2 : 0;
   const PixelWindow padded = with_halo(w, halo, *in.grid);
   CropFeatureOptions fo;
   fo.layout = model.layout;
   fo.cloud_dilation = model.cloud_dilation;
   // One N×F prediction for the block and its halo (never one call per pixel).
-  const auto pred = kernels::predict_forest(*model.forest, read_crop_features(in, padded, fo).features);
+  const cv::Mat features = read_crop_features(in, padded, fo).features;
+  const auto pred = kernels::predict_forest(*model.forest, features);
   std::vector<std::uint8_t> cls(padded.pixels());
   for (std::size_t i = 0; i < cls.size(); ++i)
     cls[i] = model.class_index(pred[i]) < 0 ? 0 : static_cast<std::uint8_t>(pred[i]);
-  if (halo > 0) cls = kernels::majority_filter(cls, padded.width, padded.height, majority_window);
+  if (halo > 0 && vote_majority) {
+    cv::Mat v;
+    model.forest->getVotes(features, v, 0);  // row 0: class labels, then one row of counts per sample
+    const std::size_t C = static_cast<std::size_t>(v.cols);
+    std::vector<std::uint8_t> codes(C);
+    for (std::size_t k = 0; k < C; ++k) codes[k] = static_cast<std::uint8_t>(v.at<int>(0, static_cast<int>(k)));
+    std::vector<std::uint16_t> votes(cls.size() * C);
+    for (std::size_t i = 0; i < cls.size(); ++i)
+      for (std::size_t k = 0; k < C; ++k)
+        votes[i * C + k] = static_cast<std::uint16_t>(v.at<int>(static_cast<int>(i) + 1, static_cast<int>(k)));
+    cls = kernels::vote_majority_filter(cls, votes, codes, padded.width, padded.height, majority_window);
+  } else if (halo > 0) {
+    cls = kernels::majority_filter(cls, padded.width, padded.height, majority_window);
+  }
   std::vector<std::uint8_t> out(w.pixels());
   for (int y = 0; y < w.height; ++y)
     for (int x = 0; x < w.width; ++x)
