@@ -16,7 +16,7 @@
 //   instead of the ~160 validation polygons.
 // Not a test: a measurement (docs/crop_classification.md).
 //
-// Usage: paddymrv_crop_accuracy OUT_DIR [--threads N] [--windows 0,3,5] [scenario …]
+// Usage: paddymrv_crop_accuracy OUT_DIR [--threads N] [--windows 0,3,5,3v] [scenario …]
 // scenario = name:seed[:key=value,key=value]   (simulator --set keys)
 #include <chrono>
 #include <cstdio>
@@ -65,11 +65,21 @@ Scenario parse_scenario(const std::string& s) {
   return sc;
 }
 
-std::vector<int> parse_windows(const std::string& s) {
-  std::vector<int> out;
+// "3" = 3×3 majority of classes, "3v" = 3×3 majority of tree votes.
+struct Filter {
+  int window = 0;
+  bool votes = false;
+  std::string label() const {
+    if (window <= 1) return "off";
+    return std::to_string(window) + "×" + std::to_string(window) + (votes ? " votes" : "");
+  }
+};
+
+std::vector<Filter> parse_windows(const std::string& s) {
+  std::vector<Filter> out;
   std::stringstream ss(s);
   std::string item;
-  while (std::getline(ss, item, ',')) out.push_back(std::stoi(item));
+  while (std::getline(ss, item, ',')) out.push_back({std::stoi(item), !item.empty() && item.back() == 'v'});
   return out;
 }
 
@@ -115,7 +125,7 @@ int main(int argc, char** argv) {
   }
   const fs::path out = argv[1];
   std::string threads = "0";
-  std::vector<int> windows = {0};
+  std::vector<Filter> windows = {{}};
   std::vector<Scenario> scenarios;
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
@@ -169,10 +179,12 @@ int main(int argc, char** argv) {
       status = 1;
     }
 
-    for (const int win : windows) {
+    for (const Filter& f : windows) {
+      const int win = f.window;
       Config rc = cfg;
       rc.classifier_majority_window = win;
-      rc.out = (dir / ("result_w" + std::to_string(win) + ".h5")).string();
+      rc.classifier_majority_of = f.votes ? "votes" : "classes";
+      rc.out = (dir / ("result_w" + std::to_string(win) + (f.votes ? "v" : "") + ".h5")).string();
       const auto t0 = std::chrono::steady_clock::now();
       run_job(rc);
       const double run_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -187,7 +199,7 @@ int main(int argc, char** argv) {
       std::printf("| %s | %llu | %s | %s | %.4f | %.4f | %+.1f pt | %.4f | %.4f | %+.1f pt | %.4f | %.4f | %.1f |\n",
                   sc.name.c_str(), static_cast<unsigned long long>(sc.seed),
                   settings.empty() ? "demo defaults" : settings.c_str(),
-                  win > 1 ? (std::to_string(win) + "×" + std::to_string(win)).c_str() : "off", m.val_oa,
+                  f.label().c_str(), m.val_oa,
                   ts.baseline_accuracy.overall, 100 * (m.val_oa - ts.baseline_accuracy.overall), m.interior_oa,
                   base.interior_oa, 100 * (m.interior_oa - base.interior_oa), m.rice_f1, base.rice_f1, run_s);
       std::fflush(stdout);

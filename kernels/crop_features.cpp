@@ -1,6 +1,7 @@
 #include "kernels/crop_features.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace paddymrv::kernels {
@@ -13,17 +14,33 @@ namespace {
 constexpr float kNoIndex = 0.0f;
 constexpr float kNoDb = -15.0f;
 
-// Linear-interpolated percentile (q in [0,1]) of the valid values; `fallback` when none.
-float percentile(std::vector<float> v, double q, float fallback) {
-  v.erase(std::remove_if(v.begin(), v.end(), [](float x) { return std::isnan(x); }), v.end());
-  if (v.empty()) return fallback;
-  std::sort(v.begin(), v.end());
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const std::size_t hi = std::min(lo + 1, v.size() - 1);
-  const double t = pos - static_cast<double>(lo);
-  return static_cast<float>(v[lo] + t * (v[hi] - v[lo]));
+// Linear-interpolated percentiles (each q in [0,1]) of the valid values of
+// `v`, from one sort into a per-thread buffer: this runs for every pixel, so
+// it neither allocates nor sorts the same series once per percentile.
+// `fallback` everywhere when no value is valid.
+template <std::size_t K>
+std::array<float, K> percentiles(const std::vector<float>& v, const std::array<double, K>& q, float fallback) {
+  thread_local std::vector<float> sorted;
+  sorted.clear();
+  for (float x : v)
+    if (!std::isnan(x)) sorted.push_back(x);
+  std::array<float, K> out;
+  if (sorted.empty()) {
+    out.fill(fallback);
+    return out;
+  }
+  std::sort(sorted.begin(), sorted.end());
+  for (std::size_t k = 0; k < K; ++k) {
+    const double pos = q[k] * static_cast<double>(sorted.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(pos));
+    const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+    const double t = pos - static_cast<double>(lo);
+    out[k] = static_cast<float>(sorted[lo] + t * (sorted[hi] - sorted[lo]));
+  }
+  return out;
 }
+
+constexpr std::array<double, 3> kDecilesAndMedian{0.10, 0.50, 0.90};
 
 const char* const kS1Stats[] = {"p10", "p50", "p90", "amplitude", "min", "min_time"};
 
@@ -55,8 +72,7 @@ void compute_crop_features(const CropFeatureLayout& layout, double season_start,
   }
   const double span = std::max(1.0, season_end - season_start);
   for (const auto* series : {&obs.vv_db, &obs.vh_db}) {
-    const float p10 = percentile(*series, 0.10, kNoDb), p50 = percentile(*series, 0.50, kNoDb),
-                p90 = percentile(*series, 0.90, kNoDb);
+    const auto [p10, p50, p90] = percentiles(*series, kDecilesAndMedian, kNoDb);
     float mn = kNoDb, mn_time = 0.5f;
     bool any = false;
     for (std::size_t i = 0; i < series->size() && i < s1_days.size(); ++i) {
@@ -67,9 +83,10 @@ void compute_crop_features(const CropFeatureLayout& layout, double season_start,
     }
     *o++ = p10, *o++ = p50, *o++ = p90, *o++ = p90 - p10, *o++ = mn, *o++ = mn_time;
   }
-  std::vector<float> ratio(obs.vh_db.size());
+  thread_local std::vector<float> ratio;
+  ratio.assign(obs.vh_db.size(), 0.0f);
   for (std::size_t i = 0; i < ratio.size() && i < obs.vv_db.size(); ++i) ratio[i] = obs.vh_db[i] - obs.vv_db[i];
-  *o++ = percentile(ratio, 0.5, -7.0f);
+  *o++ = percentiles(ratio, std::array<double, 1>{0.5}, -7.0f)[0];
   composite_and_fill(TimeGrid{season_start, season_end, layout.s1_steps}, s1_days, obs.vh_db, kNoDb, o);
 }
 
@@ -80,10 +97,10 @@ std::vector<std::string> baseline_feature_names() {
 
 void compute_baseline_features(const PixelObservations& obs, float* out) {
   float* o = out;
-  for (const auto* s : {&obs.ndvi, &obs.lswi})
-    for (double q : {0.1, 0.5, 0.9}) *o++ = percentile(*s, q, kNoIndex);
-  for (const auto* s : {&obs.vv_db, &obs.vh_db})
-    for (double q : {0.1, 0.5, 0.9}) *o++ = percentile(*s, q, kNoDb);
+  for (const auto* s : {&obs.ndvi, &obs.lswi, &obs.vv_db, &obs.vh_db}) {
+    const auto p = percentiles(*s, kDecilesAndMedian, s == &obs.ndvi || s == &obs.lswi ? kNoIndex : kNoDb);
+    o = std::copy(p.begin(), p.end(), o);
+  }
 }
 
 }  // namespace paddymrv::kernels

@@ -74,7 +74,7 @@ FlatForest::FlatForest(const cv::ml::RTrees& forest) {
   if (roots_.empty()) refuse("the forest has no trees");
 }
 
-void FlatForest::predict(const float* rows, std::size_t n, int features, int* out) const {
+void FlatForest::predict(const float* rows, std::size_t n, int features, int* out, std::uint16_t* votes_out) const {
   if (roots_.empty()) throw std::invalid_argument("FlatForest::predict: no trees");
   if (features != features_)
     throw std::invalid_argument("FlatForest::predict: rows have " + std::to_string(features) +
@@ -110,6 +110,7 @@ void FlatForest::predict(const float* rows, std::size_t n, int features, int* ou
           ++votes[(i + j) * C + leaf_class_[static_cast<std::size_t>(at[j])]];
       }
     }
+    if (votes_out) std::copy(votes.begin(), votes.begin() + static_cast<std::ptrdiff_t>(m * C), votes_out + first * C);
     for (std::size_t i = 0; i < m; ++i) {
       const std::uint16_t* v = votes.data() + i * C;
       std::size_t best = 0;
@@ -120,12 +121,14 @@ void FlatForest::predict(const float* rows, std::size_t n, int features, int* ou
   }
 }
 
-std::vector<int> FlatForest::predict(const cv::Mat& rows) const {
+std::vector<int> FlatForest::predict(const cv::Mat& rows, std::vector<std::uint16_t>* votes) const {
+  if (votes) votes->clear();
   if (rows.rows == 0) return {};
   if (rows.type() != CV_32F) throw std::invalid_argument("FlatForest::predict: rows must be CV_32F");
   const cv::Mat dense = rows.isContinuous() ? rows : rows.clone();
   std::vector<int> out(static_cast<std::size_t>(dense.rows));
-  predict(dense.ptr<float>(), out.size(), dense.cols, out.data());
+  if (votes) votes->resize(out.size() * codes_.size());
+  predict(dense.ptr<float>(), out.size(), dense.cols, out.data(), votes ? votes->data() : nullptr);
   return out;
 }
 

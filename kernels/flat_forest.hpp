@@ -40,9 +40,13 @@ class FlatForest {
   // Class codes of n rows of `features` floats each, row-major and
   // contiguous, into out[0..n). Single-threaded: callers already run one
   // block per thread. Throws std::invalid_argument when features != features().
-  void predict(const float* rows, std::size_t n, int features, int* out) const;
-  // Same for every row of a CV_32F matrix.
-  std::vector<int> predict(const cv::Mat& rows) const;
+  // With `votes`, also each row's tree votes per class index (n × classes,
+  // row-major; the soft majority filter sums them).
+  void predict(const float* rows, std::size_t n, int features, int* out, std::uint16_t* votes = nullptr) const;
+  // Same for every row of a CV_32F matrix; `votes` is resized to rows × classes.
+  std::vector<int> predict(const cv::Mat& rows, std::vector<std::uint16_t>* votes = nullptr) const;
+  // Class code of each class index (ascending codes).
+  const std::vector<int>& class_codes() const { return codes_; }
 
  private:
   struct Node {

@@ -49,4 +49,49 @@ std::vector<std::uint8_t> majority_filter(const std::vector<std::uint8_t>& class
   return out;
 }
 
+std::vector<std::uint8_t> vote_majority_filter(const std::vector<std::uint8_t>& classes,
+                                               const std::vector<std::uint16_t>& votes,
+                                               const std::vector<std::uint8_t>& codes, int width, int height,
+                                               int window) {
+  const std::size_t n = static_cast<std::size_t>(std::max(width, 0)) * static_cast<std::size_t>(std::max(height, 0));
+  const std::size_t C = codes.size();
+  if (width < 0 || height < 0 || classes.size() != n || votes.size() != n * C)
+    throw std::invalid_argument("vote_majority_filter: classes must hold width × height values and votes C per pixel");
+  if (window <= 1) return classes;
+  if (window % 2 == 0) throw std::invalid_argument("vote_majority_filter: the window must be odd");
+  std::array<int, 256> index_of;
+  index_of.fill(-1);
+  for (std::size_t k = 0; k < C; ++k) index_of[codes[k]] = static_cast<int>(k);
+  const int r = window / 2;
+  std::vector<std::uint8_t> out(n);
+  std::vector<std::uint32_t> sum(C);
+  for (int y = 0; y < height; ++y) {
+    const int y0 = std::max(0, y - r), y1 = std::min(height - 1, y + r);
+    for (int x = 0; x < width; ++x) {
+      const std::size_t i = static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x);
+      const std::uint8_t own = classes[i];
+      if (own == 0 || index_of[own] < 0) {
+        out[i] = own;
+        continue;
+      }
+      std::fill(sum.begin(), sum.end(), 0u);
+      const int x0 = std::max(0, x - r), x1 = std::min(width - 1, x + r);
+      for (int yy = y0; yy <= y1; ++yy)
+        for (int xx = x0; xx <= x1; ++xx) {
+          const std::size_t j = static_cast<std::size_t>(yy) * static_cast<std::size_t>(width) + static_cast<std::size_t>(xx);
+          if (classes[j] == 0) continue;
+          const std::uint16_t* v = votes.data() + j * C;
+          for (std::size_t k = 0; k < C; ++k) sum[k] += v[k];
+        }
+      std::uint8_t best = own;
+      std::uint32_t best_votes = sum[static_cast<std::size_t>(index_of[own])];
+      for (std::size_t k = 0; k < C; ++k)
+        if (sum[k] > best_votes || (sum[k] == best_votes && best != own && codes[k] < best))
+          best = codes[k], best_votes = sum[k];
+      out[i] = best;
+    }
+  }
+  return out;
+}
+
 }  // namespace paddymrv::kernels

@@ -26,4 +26,18 @@ namespace paddymrv::kernels {
 std::vector<std::uint8_t> majority_filter(const std::vector<std::uint8_t>& classes, int width, int height,
                                           int window);
 
+// The same filter fed with the forest's tree votes instead of one class per
+// pixel ("soft" voting): a pixel the trees split 55/45 between two classes
+// weighs less than one they agree on, so an unsure pixel follows confident
+// neighbours and a confident one holds its ground. votes[i × C + k] = trees
+// voting for class index k at pixel i; codes[k] its class code. Same rules
+// as above with votes summed over the window: pixels with classes[i] == 0
+// neither vote nor change, a pixel takes another class only when that class
+// has strictly more summed votes than its own (classes[i]), ties among
+// others go to the smallest code.
+std::vector<std::uint8_t> vote_majority_filter(const std::vector<std::uint8_t>& classes,
+                                               const std::vector<std::uint16_t>& votes,
+                                               const std::vector<std::uint8_t>& codes, int width, int height,
+                                               int window);
+
 }  // namespace paddymrv::kernels

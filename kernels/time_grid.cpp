@@ -1,5 +1,6 @@
 #include "kernels/time_grid.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace paddymrv::kernels {
@@ -13,8 +14,11 @@ int TimeGrid::step_of(double day) const {
 int composite_and_fill(const TimeGrid& grid, const std::vector<double>& days, const std::vector<float>& values,
                        float empty_value, float* out) {
   const int n = grid.steps;
-  std::vector<double> sum(static_cast<std::size_t>(n), 0.0);
-  std::vector<int> count(static_cast<std::size_t>(n), 0);
+  // Per-thread buffers: this runs several times for every pixel of a block.
+  thread_local std::vector<double> sum;
+  thread_local std::vector<int> count;
+  sum.assign(static_cast<std::size_t>(std::max(n, 0)), 0.0);
+  count.assign(static_cast<std::size_t>(std::max(n, 0)), 0);
   for (std::size_t i = 0; i < days.size() && i < values.size(); ++i) {
     if (std::isnan(values[i])) continue;
     const int k = grid.step_of(days[i]);

@@ -129,6 +129,7 @@ struct Config {
   int classifier_cloud_dilation = 1;
   int classifier_max_pixels_per_polygon = 400;
   int classifier_majority_window = 3;  // k×k mode filter of the crop map; 0/1 = off (default: tuning seeds, docs)
+  std::string classifier_majority_of = "votes";  // "votes" (the forest's tree votes, default: tuning seeds) or "classes"
 
   // [engine]
   int threads = 0;

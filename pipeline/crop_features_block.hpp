@@ -28,8 +28,9 @@ BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& 
 // The crop map of one block: the model's class code per pixel (0 where it
 // predicts a code outside its class table), then the k×k majority filter
 // when majority_window > 1. The filter sees predictions on a k/2 halo, so
-// the map does not depend on block size or thread count.
+// the map does not depend on block size or thread count. With vote_majority
+// the window sums the forest's tree votes instead of counting classes.
 std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWindow& w, const CropModel& model,
-                                         int majority_window);
+                                         int majority_window, bool vote_majority);
 
 }  // namespace paddymrv

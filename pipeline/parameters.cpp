@@ -316,6 +316,10 @@ std::vector<Parameter> build_parameters() {
                 "A pixel takes a neighbouring class only when that class has more votes than its own; blocks are "
                 "read with a k/2 halo, so the map does not depend on block size (docs/crop_classification.md).",
                 &Config::classifier_majority_window),
+      string_param("classifier.majority_of", "majority-of",
+                   "What the majority filter counts: \"classes\" (one vote per pixel) or \"votes\" (the sum of "
+                   "the forest's tree votes over the window, so unsure pixels follow confident neighbours).",
+                   &Config::classifier_majority_of),
       int_param("engine.threads", "threads", "Worker threads; 0 = all cores. Results do not depend on it.",
                 &Config::threads),
       int_param("engine.blocks_in_flight", "blocks-in-flight",
@@ -636,6 +640,8 @@ void validate(const Config& c) {
   if (c.classifier_majority_window < 0 || c.classifier_majority_window > 15 ||
       (c.classifier_majority_window > 1 && c.classifier_majority_window % 2 == 0))
     fail("classifier.majority_window", "must be 0, 1 or an odd number 3–15");
+  if (c.classifier_majority_of != "classes" && c.classifier_majority_of != "votes")
+    fail("classifier.majority_of", "must be \"classes\" or \"votes\"");
   if (c.threads < 0 || c.threads > 1024) fail("engine.threads", "must be 0–1024");
   if (c.blocks_in_flight < 0 || c.blocks_in_flight > 4096) fail("engine.blocks_in_flight", "must be 0–4096");
   if (c.gdal_cache_mb < 16) fail("engine.gdal_cache_mb", "must be ≥ 16");

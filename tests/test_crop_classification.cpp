@@ -213,11 +213,18 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
   run_job(cfg2);
   const ResultReader a(dir / "a.h5"), b(dir / "b.h5");
   const auto cls = a.read<std::int32_t>("/maps/crop_class");
-  // Threads and block size do not matter, with the majority filter on (its
-  // halo crosses block edges).
+  // Threads and block size do not matter, with the (default, vote-summing)
+  // majority filter on: its halo crosses block edges.
+  ASSERT_EQ(cfg.classifier_majority_of, "votes");
   EXPECT_EQ(cls, b.read<std::int32_t>("/maps/crop_class"));
   {
-    // The filtered map is the kernel applied to the unfiltered map as a whole.
+    // Counting classes instead, the filtered map is the kernel applied to
+    // the unfiltered map as a whole.
+    Config by_class = cfg;
+    by_class.classifier_majority_of = "classes";
+    by_class.out = (dir / "classes.h5").string();
+    run_job(by_class);
+    const auto cls_by_class = ResultReader(dir / "classes.h5").read<std::int32_t>("/maps/crop_class");
     Config off = cfg;
     off.out = (dir / "off.h5").string();
     off.classifier_majority_window = 0;
@@ -229,7 +236,7 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
     std::vector<std::uint8_t> raw8(raw.begin(), raw.end());
     const auto filtered = majority_filter(raw8, static_cast<int>(dims[1]), static_cast<int>(dims[0]), 3);
     EXPECT_NE(raw, cls);
-    EXPECT_EQ(std::vector<std::int32_t>(filtered.begin(), filtered.end()), cls);
+    EXPECT_EQ(std::vector<std::int32_t>(filtered.begin(), filtered.end()), cls_by_class);
   }
   EXPECT_EQ(a.read<double>("/communes/crop_area_ha"), b.read<double>("/communes/crop_area_ha"));
 

@@ -112,11 +112,25 @@ TEST(FlatForest, EqualsOpenCvOnThresholdsMissingValuesAndTies) {
     const cv::Mat rows =
         evaluation_rows(*cv_forest, F, c.classes, 500u + static_cast<unsigned>(c.trees), &on_threshold);
     const auto expected = predict_forest(*cv_forest, rows);
-    const auto got = flat.predict(rows);
+    std::vector<std::uint16_t> votes;
+    const auto got = flat.predict(rows, &votes);
     ASSERT_EQ(got.size(), expected.size());
     std::size_t differ = 0;
     for (std::size_t i = 0; i < got.size(); ++i) differ += got[i] != expected[i];
     EXPECT_EQ(differ, 0u) << "of " << got.size() << " rows";
+    // The tree votes the soft majority filter sums are OpenCV's too, class by
+    // class (getVotes: row 0 the class codes, then one row per sample).
+    cv::Mat cv_votes;
+    cv_forest->getVotes(rows, cv_votes, 0);
+    const auto& codes = flat.class_codes();
+    ASSERT_EQ(cv_votes.cols, static_cast<int>(codes.size()));
+    ASSERT_EQ(votes.size(), got.size() * codes.size());
+    for (std::size_t k = 0; k < codes.size(); ++k) EXPECT_EQ(cv_votes.at<int>(0, static_cast<int>(k)), codes[k]);
+    std::size_t vote_differ = 0;
+    for (std::size_t i = 0; i < got.size(); ++i)
+      for (std::size_t k = 0; k < codes.size(); ++k)
+        vote_differ += cv_votes.at<int>(static_cast<int>(i) + 1, static_cast<int>(k)) != votes[i * codes.size() + k];
+    EXPECT_EQ(vote_differ, 0u);
     total += got.size();
     total_on_threshold += on_threshold;
     total_ties += c.trees > 1 ? tied_rows(*cv_forest, rows) : 0;

@@ -11,6 +11,7 @@
 #include "kernels/majority_filter.hpp"
 
 using paddymrv::kernels::majority_filter;
+using paddymrv::kernels::vote_majority_filter;
 
 namespace {
 
@@ -109,5 +110,90 @@ TEST(MajorityFilter, BlocksWithAHaloGiveTheWholeMap) {
         }
       EXPECT_EQ(tiled, whole) << "window " << k << ", block " << bs;
     }
+  }
+}
+
+// --- the same filter summing the forest's tree votes (classifier.majority_of = "votes")
+
+namespace {
+// Votes of 10 trees over classes {1, 2}: `ones` for class 1, the rest for 2.
+std::vector<std::uint16_t> votes_of(const std::vector<int>& ones) {
+  std::vector<std::uint16_t> v;
+  for (int o : ones) v.push_back(static_cast<std::uint16_t>(o)), v.push_back(static_cast<std::uint16_t>(10 - o));
+  return v;
+}
+const std::vector<std::uint8_t> kCodes12 = {1, 2};
+}  // namespace
+
+TEST(VoteMajorityFilter, ConfidentPixelsOutweighUnsureOnes) {
+  // Five unsure pixels of class 1 (6 of 10 trees) against the centre and
+  // three others the trees are sure of (class 2, 10 of 10). Counting classes
+  // gives 5 against 4, and the centre turns to 1; summing votes gives 30
+  // against 60, and it stays 2.
+  const Grid cls = grid({"112", "121", "212"});
+  const auto v = votes_of({6, 6, 0, 6, 0, 6, 0, 6, 0});
+  EXPECT_EQ(majority_filter(cls, 3, 3, 3)[4], 1);
+  EXPECT_EQ(vote_majority_filter(cls, v, kCodes12, 3, 3, 3)[4], 2);
+  // An unsure lone pixel among sure neighbours still follows them.
+  const Grid lone = grid({"222", "212", "222"});
+  const auto lv = votes_of({0, 0, 0, 0, 6, 0, 0, 0, 0});
+  EXPECT_EQ(vote_majority_filter(lone, lv, kCodes12, 3, 3, 3), Grid(9, 2));
+}
+
+TEST(VoteMajorityFilter, TiesKeepTheCentreAndNoDataNeitherVotesNorChanges) {
+  // 5 × 5 against 5 × 5 summed votes (every pixel 5/5, classes alternate): a
+  // tie keeps every centre.
+  const Grid cls = grid({"121", "212", "121"});
+  const auto even = votes_of(std::vector<int>(9, 5));
+  EXPECT_EQ(vote_majority_filter(cls, even, kCodes12, 3, 3, 3), cls);
+  // No-data (class 0) pixels' votes are ignored, and they stay 0 — even
+  // when their (meaningless) votes are all for one class.
+  const Grid hole = grid({"000", "010", "000"});
+  const auto loud = votes_of({0, 0, 0, 0, 10, 0, 0, 0, 0});
+  EXPECT_EQ(vote_majority_filter(hole, loud, kCodes12, 3, 3, 3), hole);
+  EXPECT_THROW(vote_majority_filter(hole, loud, kCodes12, 3, 3, 4), std::invalid_argument);
+  EXPECT_THROW(vote_majority_filter(hole, std::vector<std::uint16_t>(5), kCodes12, 3, 3, 3), std::invalid_argument);
+  EXPECT_EQ(vote_majority_filter(cls, even, kCodes12, 3, 3, 1), cls);
+}
+
+TEST(VoteMajorityFilter, BlocksWithAHaloGiveTheWholeMap) {
+  const int W = 37, H = 29, C = 4;
+  const std::vector<std::uint8_t> codes = {1, 3, 5, 9};
+  Grid cls(static_cast<std::size_t>(W) * H);
+  std::vector<std::uint16_t> votes(cls.size() * C);
+  std::uint32_t state = 777;
+  auto next = [&] { return (state = state * 1664525u + 1013904223u) >> 16; };
+  for (std::size_t i = 0; i < cls.size(); ++i) {
+    int best = 0;
+    for (int k = 0; k < C; ++k) {
+      votes[i * C + k] = static_cast<std::uint16_t>(next() % 30);
+      if (votes[i * C + k] > votes[i * C + best]) best = k;
+    }
+    cls[i] = next() % 17 == 0 ? 0 : codes[static_cast<std::size_t>(best)];
+  }
+  const int k = 5, r = k / 2;
+  const Grid whole = vote_majority_filter(cls, votes, codes, W, H, k);
+  EXPECT_NE(whole, cls);
+  for (const int bs : {7, 16}) {
+    Grid tiled(cls.size(), 255);
+    for (int by = 0; by < H; by += bs)
+      for (int bx = 0; bx < W; bx += bs) {
+        const int x0 = std::max(0, bx - r), y0 = std::max(0, by - r);
+        const int x1 = std::min(W, bx + bs + r), y1 = std::min(H, by + bs + r);
+        Grid pad;
+        std::vector<std::uint16_t> pv;
+        for (int y = y0; y < y1; ++y)
+          for (int x = x0; x < x1; ++x) {
+            const std::size_t i = static_cast<std::size_t>(y) * W + x;
+            pad.push_back(cls[i]);
+            pv.insert(pv.end(), votes.begin() + static_cast<std::ptrdiff_t>(i * C),
+                      votes.begin() + static_cast<std::ptrdiff_t>((i + 1) * C));
+          }
+        const Grid f = vote_majority_filter(pad, pv, codes, x1 - x0, y1 - y0, k);
+        for (int y = by; y < std::min(H, by + bs); ++y)
+          for (int x = bx; x < std::min(W, bx + bs); ++x)
+            tiled[static_cast<std::size_t>(y) * W + x] = f[static_cast<std::size_t>(y - y0) * (x1 - x0) + (x - x0)];
+      }
+    EXPECT_EQ(tiled, whole) << "block " << bs;
   }
 }
