@@ -141,12 +141,24 @@ void claims_section(Html& h, const ResultReader& r) {
   const auto rice = r.read<double>("/claims/rice_fraction");
   const auto confidence = r.read<double>("/claims/confidence");
   const auto area = r.read<double>("/claims/area_ha");
+  // Clear-sky Sentinel-2 views of each field (results before they existed have none).
+  const bool optical = r.exists("/claims/optical/ndvi");
+  std::vector<std::string> s2_date;
+  std::vector<double> ndvi, lswi, clear;
+  if (optical) {
+    s2_date = r.read_strings("/claims/optical/date");
+    ndvi = r.read<double>("/claims/optical/ndvi");
+    lswi = r.read<double>("/claims/optical/lswi");
+    clear = r.read<double>("/claims/optical/clear_fraction");
+  }
+  const std::size_t t = s2_date.size();
   std::map<std::string, int> count;
   for (const auto& v : verdict) ++count[v];
   h.os << "<h2>Claims</h2>\n<p>" << ids.size() << " claims: " << count["verified"] << " verified, "
        << count["not_verified"] << " not verified, " << count["insufficient_data"]
        << " insufficient data. Each picture shows the field-averaged VV and VH through the season with the "
-          "detected flooded and dry periods.</p>\n";
+          "detected flooded and dry periods, and the field's clear-sky Sentinel-2 NDVI and LSWI; the table under "
+          "it lists those clear views.</p>\n";
   for (std::size_t c = 0; c < ids.size(); ++c) {
     h.os << "<details class=\"" << esc(verdict[c]) << "\"><summary><b>" << esc(ids[c]) << "</b> — "
          << esc(practice[c]) << " — <span class=v>" << esc(verdict[c]) << "</span>: " << esc(reason[c]) << " ("
@@ -156,6 +168,18 @@ void claims_section(Html& h, const ResultReader& r) {
     if (r.exists(ds))
       h.os << "<img alt=\"evidence " << esc(ids[c]) << "\" src=\"data:image/png;base64,"
            << base64(r.read<std::uint8_t>(ds)) << "\">";
+    if (optical && ndvi.size() == ids.size() * t) {
+      std::vector<std::vector<std::string>> rows;
+      for (std::size_t k = 0; k < t; ++k) {
+        const std::size_t i = c * t + k;
+        if (std::isnan(ndvi[i])) continue;  // not seen clearly that date
+        rows.push_back({esc(s2_date[k]), num(ndvi[i], 3), num(lswi[i], 3), num(100.0 * clear[i], 0)});
+      }
+      if (rows.empty())
+        h.os << "<p>No clear Sentinel-2 view of the field.</p>";
+      else
+        h.table({"Sentinel-2 date", "NDVI", "LSWI", "clear %"}, rows, {false, true, true, true});
+    }
     h.os << "</details>\n";
   }
 }

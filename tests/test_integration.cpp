@@ -591,4 +591,27 @@ TEST(Integration, MethaneFiguresReproduceByHandFromTheStoredConfig) {
     if (d >= 0) decoded.push_back(static_cast<std::uint8_t>(((c & 3) << 6) | d));
   }
   EXPECT_EQ(decoded, r.read<std::uint8_t>("/claims/evidence/0"));
+  // Each claim lists its clear Sentinel-2 views (or says there are none),
+  // with the stored numbers.
+  const auto clear_dates = r.read<std::int32_t>("/claims/optical/clear_dates");
+  const auto s2_dates = r.read_strings("/claims/optical/date");
+  const auto ndvi = r.read<double>("/claims/optical/ndvi");
+  ASSERT_EQ(clear_dates.size(), claim_ids.size());
+  std::size_t tables = 0, none = 0, seen = 0;
+  for (std::size_t at = 0; (at = html.find("<th>Sentinel-2 date</th>", at)) != std::string::npos; ++at) ++tables;
+  for (std::size_t at = 0; (at = html.find("No clear Sentinel-2 view", at)) != std::string::npos; ++at) ++none;
+  for (const auto d : clear_dates) seen += d > 0;
+  EXPECT_GT(seen, 0u);
+  EXPECT_EQ(tables, seen);
+  EXPECT_EQ(none, claim_ids.size() - seen);
+  for (std::size_t k = 0; k < s2_dates.size(); ++k) {
+    if (std::isnan(ndvi[k])) continue;  // claim 0's first clear view
+    char v[32];
+    std::snprintf(v, sizeof v, "%.3f", ndvi[k]);
+    const std::size_t from = html.find("<details"), to = html.find("</details>", from);
+    const std::string claim0 = html.substr(from, to - from);
+    EXPECT_NE(claim0.find("<td>" + s2_dates[k] + "</td><td class=n>" + v + "</td>"), std::string::npos)
+        << s2_dates[k] << " " << v;
+    break;
+  }
 }
