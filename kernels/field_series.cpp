@@ -1,17 +1,16 @@
 #include "kernels/field_series.hpp"
 
+#include "kernels/fixed_point.hpp"
 #include "kernels/observation_count.hpp"
 
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 
-
 namespace paddymrv::kernels {
 
 namespace {
-constexpr double kScale = 4294967296.0;  // 2^32
-std::int64_t fixed(float v) { return static_cast<std::int64_t>(std::llround(static_cast<double>(v) * kScale)); }
+std::int64_t fixed(float v) { return fixed_point::from_value(v); }
 }  // namespace
 
 FieldSeriesAccumulator::Sums& FieldSeriesAccumulator::sums(std::int32_t field) {
@@ -65,8 +64,8 @@ FieldSeriesAccumulator::Series FieldSeriesAccumulator::series(std::int32_t field
   const Sums& s = it->second;
   for (std::size_t d = 0; d < n_dates_; ++d) {
     if (s.n[d] == 0) continue;
-    out.vv[d] = static_cast<float>(static_cast<double>(s.vv[d]) / kScale / static_cast<double>(s.n[d]));
-    out.vh[d] = static_cast<float>(static_cast<double>(s.vh[d]) / kScale / static_cast<double>(s.n[d]));
+    out.vv[d] = static_cast<float>(fixed_point::mean(s.vv[d], s.n[d]));
+    out.vh[d] = static_cast<float>(fixed_point::mean(s.vh[d], s.n[d]));
     out.max_usable_pixels = std::max(out.max_usable_pixels, static_cast<double>(s.n[d]));
   }
   out.pixels = s.pixels;

@@ -5,15 +5,14 @@
 #include <limits>
 #include <stdexcept>
 
+#include "kernels/fixed_point.hpp"
 #include "kernels/s2_indices.hpp"
 
 namespace paddymrv::kernels {
 
 namespace {
-constexpr double kScale = 4294967296.0;  // 2^32
-std::int64_t fixed(float v) {
-  return static_cast<std::int64_t>(std::llround(static_cast<double>(std::clamp(v, -1.0f, 1.0f)) * kScale));
-}
+// Indices are clamped to their physical range before summing (see the header).
+std::int64_t fixed(float v) { return fixed_point::from_value(std::clamp(v, -1.0f, 1.0f)); }
 }  // namespace
 
 OpticalFieldAccumulator::Sums& OpticalFieldAccumulator::sums(std::int32_t field) {
@@ -71,8 +70,8 @@ OpticalFieldAccumulator::Series OpticalFieldAccumulator::series(std::int32_t fie
   for (std::size_t d = 0; d < n_dates_; ++d) {
     out.clear_pixels[d] = s.n[d];
     if (s.n[d] == 0) continue;
-    out.ndvi[d] = static_cast<double>(s.ndvi[d]) / kScale / static_cast<double>(s.n[d]);
-    out.lswi[d] = static_cast<double>(s.lswi[d]) / kScale / static_cast<double>(s.n[d]);
+    out.ndvi[d] = fixed_point::mean(s.ndvi[d], s.n[d]);
+    out.lswi[d] = fixed_point::mean(s.lswi[d], s.n[d]);
   }
   out.pixels = s.pixels;
   return out;

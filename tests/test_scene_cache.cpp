@@ -31,15 +31,7 @@ using namespace paddymrv;
 
 namespace {
 
-std::string wkt_of(int epsg) {
-  OGRSpatialReference s;
-  s.importFromEPSG(epsg);
-  char* w = nullptr;
-  s.exportToWkt(&w);
-  std::string out = w;
-  CPLFree(w);
-  return out;
-}
+using test::wkt_of;
 
 AnalysisGrid small_grid() {
   AnalysisGrid g;

@@ -1,6 +1,8 @@
 #pragma once
-// Shared helpers for the test suite: fixtures folder, temp dirs.
+// Shared helpers for the test suite: fixtures folder, temp dirs, CRS text.
+#include <cpl_conv.h>
 #include <gtest/gtest.h>
+#include <ogr_spatialref.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -38,6 +40,17 @@ inline std::filesystem::path fresh_dir(const std::string& tag) {
   std::filesystem::create_directories(d);
   temp_dirs().dirs.push_back(d);
   return d;
+}
+
+// WKT of an EPSG code, for test rasters and grids.
+inline std::string wkt_of(int epsg) {
+  OGRSpatialReference s;
+  s.importFromEPSG(epsg);
+  char* w = nullptr;
+  s.exportToWkt(&w);
+  std::string out = w;
+  CPLFree(w);
+  return out;
 }
 
 }  // namespace paddymrv::test

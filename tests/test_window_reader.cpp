@@ -15,15 +15,7 @@ using namespace paddymrv;
 
 namespace {
 
-std::string wkt_of(int epsg) {
-  OGRSpatialReference s;
-  s.importFromEPSG(epsg);
-  char* w = nullptr;
-  s.exportToWkt(&w);
-  std::string out = w;
-  CPLFree(w);
-  return out;
-}
+using test::wkt_of;
 
 // A float32 GeoTIFF in /vsimem whose pixel (col, row) holds value(col, row).
 template <class F>
