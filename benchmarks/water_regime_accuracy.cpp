@@ -158,6 +158,7 @@ int main(int argc, char** argv) {
   const double looks = vm["looks"].as<double>();
   std::array<int, 4> confusion_rows{};
   std::map<int, std::map<int, int>> confusion;  // truth → detected (0 = undetermined)
+  std::map<int, std::map<int, int>> confusion_seen;  // observable regime → detected
   int correct = 0, over = 0, under = 0, undetermined = 0, total = 0;
   int base_correct = 0, base_over = 0;
   int ceiling = 0, obs_correct = 0, obs_over = 0;  // against the observable regime
@@ -197,10 +198,18 @@ int main(int argc, char** argv) {
     }
     ++confusion_rows[static_cast<std::size_t>(t)];
     ++confusion[t][got == 255 ? 0 : got];
+    ++confusion_seen[seen][got == 255 ? 0 : got];
     if (got != 255 && got > t && std::getenv("PADDYMRV_ACCURACY_DEBUG")) {
       std::fprintf(stderr, "over: field %d truth %d got %d px %.0f events %zu:", id, t, got, n_px, r.events.size());
       for (auto& e : r.events) std::fprintf(stderr, " [%d %d-%d %d z=%.1f]", e.last_flooded_day, e.first_dry_day, e.last_dry_day, e.first_reflooded_day, e.strength);
       std::fprintf(stderr, "\n");
+    }
+    if (std::getenv("PADDYMRV_ACCURACY_DUMP")) {  // series for offline study
+      std::fprintf(stderr, "dump %d %d %d %d %.0f|", id, t, seen, got, n_px);
+      for (std::size_t d = 0; d < nd; ++d) std::fprintf(stderr, " %d:%.2f:%.2f", days[d], 10 * std::log10(fvv[d]), 10 * std::log10(fvh[d]));
+      std::fprintf(stderr, "|");
+      for (auto& e : r.events) std::fprintf(stderr, " %d-%d:%.1f", e.first_dry_day, e.last_dry_day, e.strength);
+      std::fprintf(stderr, "| onset %d end %d closure %d\n", r.onset_day, r.end_flooding_day, r.visible_until_day);
     }
     int best = 1, votes = -1;
     for (auto [reg, v] : base_votes[id])
@@ -214,15 +223,23 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "confusion (rows truth CF/single/multiple; cols undetermined/CF/single/multiple):\n");
   for (int t = 1; t <= 3; ++t)
     std::fprintf(stderr, "  %d: %5d %5d %5d %5d\n", t, confusion[t][0], confusion[t][1], confusion[t][2], confusion[t][3]);
+  std::fprintf(stderr, "confusion against the observable regime (same layout):\n");
+  for (int t = 1; t <= 3; ++t)
+    std::fprintf(stderr, "  %d: %5d %5d %5d %5d\n", t, confusion_seen[t][0], confusion_seen[t][1], confusion_seen[t][2],
+                 confusion_seen[t][3]);
   // Claims: the whole pipeline on this season (rice mask = the truth's
   // crop map, to measure verification alone), verdicts against the truth.
+  const bool claims = !std::getenv("PADDYMRV_ACCURACY_NO_CLAIMS");  // detector only, for quick tuning
   Config cfg = load_config((dir / "paddymrv.toml").string(),
                            {{"out", (dir / "claims_result.h5").string()}, {"rice-mask", (dir / "truth/crop_class.tif").string()}});
   if (vm.count("event-z")) cfg.event_z = vm["event-z"].as<double>();
-  run_job(cfg);
-  const ResultReader rr(dir / "claims_result.h5");
-  const auto ids = rr.read_strings("/claims/claim_id");
-  const auto verdict = rr.read_strings("/claims/verdict");
+  if (claims) run_job(cfg);
+  std::vector<std::string> ids, verdict;
+  if (claims) {
+    const ResultReader rr(dir / "claims_result.h5");
+    ids = rr.read_strings("/claims/claim_id");
+    verdict = rr.read_strings("/claims/verdict");
+  }
   std::map<std::string, bool> claim_true;
   {
     std::ifstream in(dir / "truth/claims.csv");

@@ -119,6 +119,7 @@ struct FloodCycleScratch {
   };
   std::vector<Obs> obs;
   std::vector<double> level, sorted, vh, vv, env_vh, env_vv, z, weights, residuals, gaps;
+  std::vector<int> days;
   FitScratch fit;
 };
 

@@ -4,7 +4,9 @@
 // canopy, drainage events standing above that trajectory, harvest.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
+#include <initializer_list>
 #include <random>
 
 #include "kernels/flood_cycle.hpp"
@@ -134,6 +136,50 @@ TEST(FloodCycle, MissedEventsOnlyEverLowerTheRegime) {
   s.dry = {{32, 41}, {66, 75}};
   const auto r = detect(make(s, 6, 5, 450, {69, 75}));
   EXPECT_EQ(r.regime, WaterRegime::single_drainage);
+}
+
+// Field-mean series of two simulated terraces (seed 2001, 20 pixels ≈ 90
+// looks), days after season start with VV/VH in dB.
+struct DbSeries {
+  std::vector<int> day;
+  std::vector<float> vv, vh;
+  explicit DbSeries(std::initializer_list<std::array<double, 3>> rows) {
+    for (const auto& r : rows) {
+      day.push_back(static_cast<int>(r[0]));
+      vv.push_back(static_cast<float>(std::pow(10.0, r[1] / 10)));
+      vh.push_back(static_cast<float>(std::pow(10.0, r[2] / 10)));
+    }
+  }
+};
+
+TEST(FloodCycle, SecondDrySpellWhileTheCanopyGrowsIsSeen) {
+  // Dry on days 31–39 and 49–59 (and twice more under the closed canopy,
+  // invisible). After the second spell the re-flooded field (day 61) is
+  // darker than the dry dates but brighter than the first re-flood (day 43):
+  // a monotone envelope pooled 49–61 into one step and missed the spell.
+  const DbSeries f{{1, -10.40, -16.90},  {7, -11.45, -18.45},  {13, -17.48, -22.18}, {19, -15.95, -22.56},
+                   {25, -16.58, -22.79}, {31, -10.91, -17.12}, {37, -9.40, -17.47},  {43, -13.52, -20.40},
+                   {49, -10.40, -16.15}, {55, -11.01, -15.93}, {61, -9.50, -17.32},  {79, -8.11, -15.01},
+                   {85, -8.59, -14.40},  {91, -8.35, -14.23},  {97, -7.69, -14.40},  {103, -8.56, -14.64},
+                   {109, -8.43, -14.68}, {121, -9.16, -15.28}, {127, -9.62, -15.47}, {133, -11.14, -18.10}};
+  const auto r = detect_flood_cycle({f.day, f.vv, f.vh, 4.4 * 20});
+  ASSERT_EQ(r.events.size(), 2u);
+  EXPECT_EQ(r.regime, WaterRegime::multiple_drainage);
+  EXPECT_EQ(r.events[0].first_dry_day, 31);
+  EXPECT_EQ(r.events[1].first_dry_day, 49);
+  EXPECT_EQ(r.events[1].first_reflooded_day, 61);
+}
+
+TEST(FloodCycle, CanopyRisingToAPlateauIsNoDrainage) {
+  // Continuously flooded, 12-day revisit: VH climbs 5 dB in 24 days (days
+  // 37–61) and levels off. The dates of the climb stand above the line from
+  // before to after it, but the series never falls back: no re-flood, no event.
+  const DbSeries f{{1, -15.91, -22.48},  {13, -16.74, -21.38}, {25, -15.47, -21.12}, {37, -12.58, -20.09},
+                   {49, -9.08, -17.10},  {61, -7.23, -14.91},  {73, -8.38, -15.18},  {85, -8.38, -14.07},
+                   {97, -8.82, -15.22},  {109, -9.10, -15.10}, {121, -11.04, -17.70}};
+  const auto r = detect_flood_cycle({f.day, f.vv, f.vh, 4.4 * 20});
+  EXPECT_TRUE(r.events.empty());
+  EXPECT_EQ(r.regime, WaterRegime::continuously_flooded);
 }
 
 TEST(FloodCycle, NoisyContinuouslyFloodedFieldsAreRarelyOverCredited) {
