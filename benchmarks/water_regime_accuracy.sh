@@ -29,7 +29,7 @@ done
   echo "Over-crediting = detected regime has more drainage than the truth; under = fewer; undetermined counted apart."
   echo "Observable ceiling = share of fields whose truth regime the radar could show at all: the simulator counts an event as observable when an ideal observer (knowing the flooded level, combining VV and VH) sees it at ≥ 3σ of the field-mean speckle on a pass inside the event (truth/observability.csv). Accuracy vs observable = the detector against that regime."
   echo
-  echo "Claims: \\`paddymrv run\\` on the same season with the truth crop map as rice mask; verdict correct = verified for a true claim, not_verified for a false one."
+  echo 'Claims: `paddymrv run` on the same season with the truth crop map as rice mask; verdict correct = verified for a true claim, not_verified for a false one.'
   echo
   echo "| seed | revisit (d) | ENL | rice fields | accuracy % | over-credit % | under % | undetermined % | observable ceiling % | accuracy vs observable % | over-credit vs observable % | per-pixel rule accuracy % | rule over-credit % | claims | verdict correct % | falsely verified % | insufficient_data % |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"

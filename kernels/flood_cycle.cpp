@@ -21,15 +21,20 @@ double median_spacing(std::span<const Obs> o, std::vector<double>& gaps) {
   return gaps[gaps.size() / 2];
 }
 
-// Robust lower envelope of y, written to `fit`: the flooded paddy's
-// backscatter rises with its canopy and may ease off as it ripens (a
-// unimodal curve). Dates far above the fit (drained) get little weight, and
-// the fit is redone.
+// The envelope over dates i..j−1: the line between the fits at i−1 and j.
+void bridge(std::span<const int> day, std::size_t i, std::size_t j, std::vector<double>& fit) {
+  const std::size_t left = i - 1, right = j;
+  for (std::size_t m = i; m < j; ++m) {
+    const double f = static_cast<double>(day[m] - day[left]) / (day[right] - day[left]);
+    fit[m] = fit[left] + f * (fit[right] - fit[left]);
+  }
+}
+
 // At the dates taken as drained (low weight) a monotone fit pools them with
 // the next flooded date and climbs to them (its steps), hiding the very
 // drainage they show: a second dry spell after a re-flood was missed that
 // way. The envelope there becomes the line between the fitted flooded dates
-// on either side when
+// on either side (and `bridged` marks those dates) when
 //  * the series falls back after the run (the next flooded date lies below
 //    the run's top: re-flooded) — a run that stays up is the canopy growing;
 //  * the re-flood is seen soon enough (`max_span_days` from the last flooded
@@ -39,8 +44,10 @@ double median_spacing(std::span<const Obs> o, std::vector<double>& gaps) {
 //    below `closure_level`) — later the water no longer shows, and the end-
 //    season drainage followed by harvest would pass for a re-flood.
 void bridge_drained_runs(std::span<const int> day, std::span<const double> y, std::span<const double> w,
-                         int max_span_days, double closure_level, std::vector<double>& fit) {
+                         int max_span_days, double closure_level, std::vector<double>& fit,
+                         std::vector<char>& bridged) {
   const std::size_t n = fit.size();
+  bridged.assign(n, 0);
   std::size_t i = 0;
   while (i < n) {
     if (w[i] == 1.0) {
@@ -51,18 +58,39 @@ void bridge_drained_runs(std::span<const int> day, std::span<const double> y, st
     double top = -INFINITY;
     while (j < n && w[j] != 1.0) top = std::max(top, y[j++]);
     if (i > 0 && j < n && top > y[j] && day[j] - day[i - 1] <= max_span_days && fit[i - 1] < closure_level) {
-      const std::size_t left = i - 1, right = j;
-      for (std::size_t m = i; m < j; ++m) {
-        const double f = static_cast<double>(day[m] - day[left]) / (day[right] - day[left]);
-        fit[m] = fit[left] + f * (fit[right] - fit[left]);
-      }
+      bridge(day, i, j, fit);
+      std::fill(bridged.begin() + static_cast<std::ptrdiff_t>(i), bridged.begin() + static_cast<std::ptrdiff_t>(j), 1);
     }
     i = j;
   }
 }
 
+// Bridges the runs of `bridged` dates (decided on the other polarisation).
+void follow_bridges(std::span<const int> day, std::span<const char> bridged, std::vector<double>& fit) {
+  const std::size_t n = fit.size();
+  std::size_t i = 0;
+  while (i < n) {
+    if (!bridged[i]) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < n && bridged[j]) ++j;
+    if (i > 0 && j < n) bridge(day, i, j, fit);
+    i = j;
+  }
+}
+
+// Robust lower envelope of y, written to `fit`: the flooded paddy's
+// backscatter rises with its canopy and may ease off as it ripens (a
+// unimodal curve). Dates far above the fit (drained) get little weight, and
+// the fit is redone. Drained runs are bridged (bridge_drained_runs) on each
+// polarisation; VV (`lead` = false) also bridges the runs VH bridged
+// (`bridged`): its double bounce keeps a re-flooded canopy bright, so VV
+// often does not fall back after a dry spell although it rose into it.
 void flooded_envelope(std::span<const int> day, std::span<const double> y, double sigma_floor, int max_span_days,
-                      double closure_fraction, double& sigma, std::vector<double>& fit, FloodCycleScratch& s) {
+                      double closure_fraction, bool lead, std::vector<char>& bridged, double& sigma,
+                      std::vector<double>& fit, FloodCycleScratch& s) {
   const std::size_t n = y.size();
   // Start from a 3-date running minimum, which a short drainage cannot lift.
   std::vector<double>& w = s.weights;
@@ -72,7 +100,7 @@ void flooded_envelope(std::span<const int> day, std::span<const double> y, doubl
     double lo = y[i];
     if (i > 0) lo = std::min(lo, y[i - 1]);
     if (i + 1 < n) lo = std::min(lo, y[i + 1]);
-    if (y[i] - lo > 2.0 * sigma_floor + 0.3) w[i] = 0.05;
+    if (y[i] - lo > 2.0 * sigma_floor + 0.3 || (!lead && bridged[i])) w[i] = 0.05;
   }
   sigma = sigma_floor;
   for (int iter = 0; iter < 4; ++iter) {
@@ -80,14 +108,17 @@ void flooded_envelope(std::span<const int> day, std::span<const double> y, doubl
     [[maybe_unused]] const bool fitted = unimodal_fit(y, w, fit, s.fit);
     assert(fitted);
     const double rise = *std::max_element(fit.begin(), fit.end()) - fit.front();
-    bridge_drained_runs(day, y, w, max_span_days, fit.front() + closure_fraction * rise, fit);
+    bridge_drained_runs(day, y, w, max_span_days, fit.front() + closure_fraction * rise, fit,
+                        lead ? bridged : s.own_bridged);
+    if (!lead) follow_bridges(day, bridged, fit);
     // Scatter of the dates taken as flooded: the field's own noise
     // (speckle plus whatever heterogeneity it has), never below the speckle.
     s.residuals.clear();
     for (std::size_t i = 0; i < n; ++i)
       if (w[i] == 1.0) s.residuals.push_back(y[i] - fit[i]);
     sigma = std::max(sigma_floor, robust_sigma_in_place(s.residuals));
-    for (std::size_t i = 0; i < n; ++i) w[i] = (y[i] - fit[i] > 2.0 * sigma) ? 0.05 : 1.0;
+    for (std::size_t i = 0; i < n; ++i)
+      w[i] = (y[i] - fit[i] > 2.0 * sigma || (!lead && bridged[i])) ? 0.05 : 1.0;
   }
 }
 
@@ -186,8 +217,8 @@ FloodCycle detect_flood_cycle(const BackscatterSeries& s, const FloodCycleParams
   // half a revisit more on a regular series (chosen on seeds 2001–2003: one
   // revisit more let canopy growth through as drainage at 12 days).
   const int max_span_days = p.max_event_days + static_cast<int>(spacing / 2);
-  flooded_envelope(days, vh, sigma0, max_span_days, p.closure_fraction, sig_vh, env_vh, scratch);
-  flooded_envelope(days, vv, sigma0, max_span_days, p.closure_fraction, sig_vv, env_vv, scratch);
+  flooded_envelope(days, vh, sigma0, max_span_days, p.closure_fraction, true, scratch.bridged, sig_vh, env_vh, scratch);
+  flooded_envelope(days, vv, sigma0, max_span_days, p.closure_fraction, false, scratch.bridged, sig_vv, env_vv, scratch);
   // Evidence of "not flooded": VH above its envelope; early in the season VV
   // rises too and adds to it, later double bounce can make VV fall, so VV
   // only ever strengthens the VH evidence.

@@ -120,6 +120,7 @@ struct FloodCycleScratch {
   std::vector<Obs> obs;
   std::vector<double> level, sorted, vh, vv, env_vh, env_vv, z, weights, residuals, gaps;
   std::vector<int> days;
+  std::vector<char> bridged, own_bridged;
   FitScratch fit;
 };
 
