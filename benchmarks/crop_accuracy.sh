@@ -21,9 +21,9 @@ out=${2:-out/crop_accuracy}
 hard=cloud_cover_mean=0.75,field_spectral_sd=0.08,field_phenology_sd_days=10,canopy_similarity=0.6
 if [[ "${3:-}" == "--tuning" ]]; then
   scenarios=(default:8101 "hard:8401:$hard" "hard:8402:$hard")
-  windows=0,3,3v,5,5v
+  windows=0,3v,5v,7v,9v,11v,9g0.06,9g0.08,9g,9g0.14,11g,11g0.2,15g
 else
-  windows=0,3,3v
+  windows=0,3v,9g
   scenarios=(default:9101 default:9102 heavy_cloud:9201:cloud_cover_mean=0.75
              noisy_s2:9301:s2_noise=0.02,cloud_cover_mean=0.5
              "hard:9401:$hard" "hard:9402:$hard" "hard:9403:$hard" "hard:9404:$hard"

@@ -40,4 +40,29 @@ std::vector<std::uint8_t> vote_majority_filter(const std::vector<std::uint8_t>& 
                                                const std::vector<std::uint8_t>& codes, int width, int height,
                                                int window);
 
+// Pixels that look alike (per-pixel "guide" values, e.g. the Sentinel-2
+// index series of the crop features) weigh more in the vote: neighbours in
+// the same field share its spectra and phenology, neighbours across a
+// boundary do not, so a wider window gathers a field's evidence without
+// blending its neighbours — a local stand-in for voting inside segments
+// (the joint/cross bilateral filter idea: Tomasi & Manduchi 1998, ICCV;
+// Petschnigg et al. 2004, ACM TOG 23(3)). Neighbour j weighs
+// exp(−D²/bandwidth²) times its tree votes, D² = mean over the `dims` guide
+// values of (g_i − g_j)²; the centre weighs 1. Other rules as
+// vote_majority_filter (no-data pixels neither vote nor change; another
+// class must have strictly more weighted votes than the pixel's own; ties
+// among others go to the smallest code). Sums run in a fixed order over the
+// window, so a block read with a halo of window/2 gives the same classes as
+// the whole map.
+struct VoteGuide {
+  const float* values = nullptr;  // pixel i's guide at values[i × stride], `dims` floats
+  int dims = 0;
+  int stride = 0;
+  double bandwidth = 0.05;
+};
+std::vector<std::uint8_t> guided_vote_majority_filter(const std::vector<std::uint8_t>& classes,
+                                                      const std::vector<std::uint16_t>& votes,
+                                                      const std::vector<std::uint8_t>& codes, const VoteGuide& guide,
+                                                      int width, int height, int window);
+
 }  // namespace paddymrv::kernels

@@ -172,7 +172,8 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
   if (in.model) {
     // Crop types (majority-filtered when configured); the rice mask is the
     // final map's class 1, so maps, areas and water regimes agree.
-    b.crop_class = classify_crops(in, w, *in.model, cfg.classifier_majority_window, cfg.classifier_majority_of == "votes");
+    b.crop_class = classify_crops(in, w, *in.model, cfg.classifier_majority_window, cfg.classifier_majority_of,
+                                  cfg.classifier_guide_bandwidth);
     const std::size_t C = in.model->classes.size();
     b.crop_pixels.assign(in.communes->size() * C, 0);
     for (std::size_t i = 0; i < n; ++i) {

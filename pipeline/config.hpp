@@ -128,8 +128,9 @@ struct Config {
   int classifier_s2_steps = 12;
   int classifier_cloud_dilation = 1;
   int classifier_max_pixels_per_polygon = 400;
-  int classifier_majority_window = 3;  // k×k mode filter of the crop map; 0/1 = off (default: tuning seeds, docs)
-  std::string classifier_majority_of = "votes";  // "votes" (the forest's tree votes, default: tuning seeds) or "classes"
+  int classifier_majority_window = 9;  // k×k mode filter of the crop map; 0/1 = off (default: tuning seeds, docs)
+  std::string classifier_majority_of = "guided";  // "guided" (tree votes weighted by S2 likeness, default: tuning seeds), "votes" or "classes"
+  double classifier_guide_bandwidth = 0.1;        // "guided": RMS difference of the S2 index series weighing e⁻¹
 
   // [engine]
   int threads = 0;

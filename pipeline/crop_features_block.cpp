@@ -138,7 +138,7 @@ BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& 
 }
 
 std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWindow& w, const CropModel& model,
-                                         int majority_window, bool vote_majority) {
+                                         int majority_window, const std::string& majority_of, double guide_bandwidth) {
   const int halo = majority_window > 1 ? majority_window / 2 : 0;
   const PixelWindow padded = with_halo(w, halo, *in.grid);
   CropFeatureOptions fo;
@@ -146,15 +146,23 @@ std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWind
   fo.cloud_dilation = model.cloud_dilation;
   // One N×F prediction for the block and its halo (never one call per pixel).
   std::vector<std::uint16_t> votes;
-  const bool soft = halo > 0 && vote_majority;
-  const auto pred = model.flat_forest.predict(read_crop_features(in, padded, fo).features, soft ? &votes : nullptr);
+  const bool soft = halo > 0 && majority_of != "classes";
+  const cv::Mat features = read_crop_features(in, padded, fo).features;
+  const auto pred = model.flat_forest.predict(features, soft ? &votes : nullptr);
   std::vector<std::uint8_t> cls(padded.pixels());
   for (std::size_t i = 0; i < cls.size(); ++i)
     cls[i] = model.class_index(pred[i]) < 0 ? 0 : static_cast<std::uint8_t>(pred[i]);
   if (soft) {
     std::vector<std::uint8_t> codes;
     for (const int c : model.flat_forest.class_codes()) codes.push_back(static_cast<std::uint8_t>(c));
-    cls = kernels::vote_majority_filter(cls, votes, codes, padded.width, padded.height, majority_window);
+    if (majority_of == "guided") {
+      // The guide: the NDVI, LSWI and NDRE series, the layout's first
+      // 3 × s2_steps features (kernels/crop_features.hpp).
+      const kernels::VoteGuide guide{features.ptr<float>(0), 3 * model.layout.s2_steps, features.cols, guide_bandwidth};
+      cls = kernels::guided_vote_majority_filter(cls, votes, codes, guide, padded.width, padded.height, majority_window);
+    } else {
+      cls = kernels::vote_majority_filter(cls, votes, codes, padded.width, padded.height, majority_window);
+    }
   } else if (halo > 0) {
     cls = kernels::majority_filter(cls, padded.width, padded.height, majority_window);
   }

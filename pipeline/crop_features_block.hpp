@@ -28,9 +28,12 @@ BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& 
 // The crop map of one block: the model's class code per pixel (0 where it
 // predicts a code outside its class table), then the k×k majority filter
 // when majority_window > 1. The filter sees predictions on a k/2 halo, so
-// the map does not depend on block size or thread count. With vote_majority
-// the window sums the forest's tree votes instead of counting classes.
+// the map does not depend on block size or thread count. majority_of (the
+// config key classifier.majority_of): "classes" counts classes, "votes" sums
+// the forest's tree votes, "guided" weighs those votes by how alike the two
+// pixels' Sentinel-2 index series are (guide_bandwidth).
 std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWindow& w, const CropModel& model,
-                                         int majority_window, bool vote_majority);
+                                         int majority_window, const std::string& majority_of,
+                                         double guide_bandwidth);
 
 }  // namespace paddymrv

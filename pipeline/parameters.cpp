@@ -317,9 +317,15 @@ std::vector<Parameter> build_parameters() {
                 "read with a k/2 halo, so the map does not depend on block size (docs/crop_classification.md).",
                 &Config::classifier_majority_window),
       string_param("classifier.majority_of", "majority-of",
-                   "What the majority filter counts: \"classes\" (one vote per pixel) or \"votes\" (the sum of "
-                   "the forest's tree votes over the window, so unsure pixels follow confident neighbours).",
+                   "What the majority filter counts: \"classes\" (one vote per pixel), \"votes\" (the sum of "
+                   "the forest's tree votes over the window, so unsure pixels follow confident neighbours) or "
+                   "\"guided\" (tree votes weighted by how alike the Sentinel-2 index series of the two pixels are, "
+                   "so a field's pixels vote together and its neighbours little).",
                    &Config::classifier_majority_of),
+      double_param("classifier.guide_bandwidth", "",
+                   "With majority_of = \"guided\": a neighbour whose NDVI/LSWI/NDRE series differ from the "
+                   "pixel's by this much (root mean square) weighs e⁻¹ of its votes.",
+                   &Config::classifier_guide_bandwidth),
       int_param("engine.threads", "threads", "Worker threads; 0 = all cores. Results do not depend on it.",
                 &Config::threads),
       int_param("engine.blocks_in_flight", "blocks-in-flight",
@@ -640,8 +646,11 @@ void validate(const Config& c) {
   if (c.classifier_majority_window < 0 || c.classifier_majority_window > 15 ||
       (c.classifier_majority_window > 1 && c.classifier_majority_window % 2 == 0))
     fail("classifier.majority_window", "must be 0, 1 or an odd number 3–15");
-  if (c.classifier_majority_of != "classes" && c.classifier_majority_of != "votes")
-    fail("classifier.majority_of", "must be \"classes\" or \"votes\"");
+  if (c.classifier_majority_of != "classes" && c.classifier_majority_of != "votes" &&
+      c.classifier_majority_of != "guided")
+    fail("classifier.majority_of", "must be \"classes\", \"votes\" or \"guided\"");
+  if (!(c.classifier_guide_bandwidth > 0 && c.classifier_guide_bandwidth <= 1))
+    fail("classifier.guide_bandwidth", "must be in (0, 1]");
   if (c.threads < 0 || c.threads > 1024) fail("engine.threads", "must be 0–1024");
   if (c.blocks_in_flight < 0 || c.blocks_in_flight > 4096) fail("engine.blocks_in_flight", "must be 0–4096");
   if (c.gdal_cache_mb < 16) fail("engine.gdal_cache_mb", "must be ≥ 16");

@@ -196,7 +196,7 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
   const std::string model = (dir / "model.yml").string();
   Config cfg = load_config((dir / "sim" / "paddymrv.toml").string(),
                            {{"samples", (dir / "sim" / "reference.geojson").string()}, {"model", model},
-                            {"trees", "40"}, {"majority-window", "3"}, {"out", (dir / "a.h5").string()}});
+                            {"trees", "40"}, {"out", (dir / "a.h5").string()}});
   TrainOptions to;
   to.model_path = model;
   to.report_path = (dir / "report.json").string();
@@ -213,9 +213,10 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
   run_job(cfg2);
   const ResultReader a(dir / "a.h5"), b(dir / "b.h5");
   const auto cls = a.read<std::int32_t>("/maps/crop_class");
-  // Threads and block size do not matter, with the (default, vote-summing)
+  // Threads and block size do not matter, with the (default, guided 9×9)
   // majority filter on: its halo crosses block edges.
-  ASSERT_EQ(cfg.classifier_majority_of, "votes");
+  ASSERT_EQ(cfg.classifier_majority_of, "guided");
+  ASSERT_EQ(cfg.classifier_majority_window, 9);
   EXPECT_EQ(cls, b.read<std::int32_t>("/maps/crop_class"));
   {
     // Counting classes instead, the filtered map is the kernel applied to
@@ -234,7 +235,8 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
     const auto dims = r.dims("/maps/crop_class");
     ASSERT_EQ(dims.size(), 2u);
     std::vector<std::uint8_t> raw8(raw.begin(), raw.end());
-    const auto filtered = majority_filter(raw8, static_cast<int>(dims[1]), static_cast<int>(dims[0]), 3);
+    const auto filtered = majority_filter(raw8, static_cast<int>(dims[1]), static_cast<int>(dims[0]),
+                                          cfg.classifier_majority_window);
     EXPECT_NE(raw, cls);
     EXPECT_EQ(std::vector<std::int32_t>(filtered.begin(), filtered.end()), cls_by_class);
   }

@@ -197,3 +197,100 @@ TEST(VoteMajorityFilter, BlocksWithAHaloGiveTheWholeMap) {
     EXPECT_EQ(tiled, whole) << "block " << bs;
   }
 }
+
+// --- tree votes weighted by how alike the pixels look (classifier.majority_of = "guided")
+
+using paddymrv::kernels::guided_vote_majority_filter;
+using paddymrv::kernels::VoteGuide;
+
+TEST(GuidedVoteMajorityFilter, APixelFollowsItsOwnFieldNotTheNeighbours) {
+  // A 5 × 5 window at the corner of a small field: the centre (class 1, the
+  // trees split 6/4) and the two pixels right and below it belong to field A,
+  // the other 22 pixels to field B (class 2, sure). Summed votes make the
+  // centre 2; with the guide (field A's series differ from B's by 0.3, far
+  // beyond the 0.1 bandwidth) B's votes weigh e⁻⁹ each and the centre stays 1.
+  const Grid cls = grid({"22222", "22222", "22112", "22122", "22222"});
+  std::vector<int> ones(25, 0);
+  for (int i : {12, 13, 17}) ones[static_cast<std::size_t>(i)] = 6;
+  const auto v = votes_of(ones);
+  std::vector<float> g(25, 0.5f);
+  for (int i : {12, 13, 17}) g[static_cast<std::size_t>(i)] = 0.8f;
+  const VoteGuide guide{g.data(), 1, 1, 0.1};
+  EXPECT_EQ(vote_majority_filter(cls, v, kCodes12, 5, 5, 5)[12], 2);
+  EXPECT_EQ(guided_vote_majority_filter(cls, v, kCodes12, guide, 5, 5, 5)[12], 1);
+  // When the centre looks like field B, B's votes count in full again.
+  g[12] = 0.5f;
+  EXPECT_EQ(guided_vote_majority_filter(cls, v, kCodes12, guide, 5, 5, 5)[12], 2);
+}
+
+TEST(GuidedVoteMajorityFilter, AUniformGuideIsThePlainVoteFilter) {
+  // Every weight exp(0) = 1: the same sums, the same classes, on random maps.
+  const int W = 23, H = 19, C = 3;
+  const std::vector<std::uint8_t> codes = {2, 4, 7};
+  Grid cls(static_cast<std::size_t>(W) * H);
+  std::vector<std::uint16_t> votes(cls.size() * C);
+  std::uint32_t state = 99;
+  auto next = [&] { return (state = state * 1664525u + 1013904223u) >> 16; };
+  for (std::size_t i = 0; i < cls.size(); ++i) {
+    for (int k = 0; k < C; ++k) votes[i * C + k] = static_cast<std::uint16_t>(next() % 40);
+    cls[i] = next() % 13 == 0 ? 0 : codes[next() % C];
+  }
+  const std::vector<float> g(cls.size() * 4, 0.25f);
+  for (const int k : {3, 5, 9}) {
+    const Grid plain = vote_majority_filter(cls, votes, codes, W, H, k);
+    EXPECT_NE(plain, cls);
+    EXPECT_EQ(guided_vote_majority_filter(cls, votes, codes, {g.data(), 3, 4, 0.1}, W, H, k), plain) << k;
+  }
+}
+
+TEST(GuidedVoteMajorityFilter, BlocksWithAHaloGiveTheWholeMapAndBadArgumentsAreRefused) {
+  const int W = 31, H = 26, C = 3, D = 2;
+  const std::vector<std::uint8_t> codes = {1, 2, 3};
+  Grid cls(static_cast<std::size_t>(W) * H);
+  std::vector<std::uint16_t> votes(cls.size() * C);
+  std::vector<float> g(cls.size() * D);
+  std::uint32_t state = 4242;
+  auto next = [&] { return (state = state * 1664525u + 1013904223u) >> 16; };
+  for (std::size_t i = 0; i < cls.size(); ++i) {
+    int best = 0;
+    for (int k = 0; k < C; ++k) {
+      votes[i * C + k] = static_cast<std::uint16_t>(next() % 25);
+      if (votes[i * C + k] > votes[i * C + best]) best = k;
+    }
+    cls[i] = next() % 19 == 0 ? 0 : codes[static_cast<std::size_t>(best)];
+    for (int d = 0; d < D; ++d) g[i * D + d] = static_cast<float>(next() % 100) / 400.0f;
+  }
+  const int k = 7, r = k / 2;
+  const Grid whole = guided_vote_majority_filter(cls, votes, codes, {g.data(), D, D, 0.1}, W, H, k);
+  EXPECT_NE(whole, cls);
+  for (const int bs : {5, 12}) {
+    Grid tiled(cls.size(), 255);
+    for (int by = 0; by < H; by += bs)
+      for (int bx = 0; bx < W; bx += bs) {
+        const int x0 = std::max(0, bx - r), y0 = std::max(0, by - r);
+        const int x1 = std::min(W, bx + bs + r), y1 = std::min(H, by + bs + r);
+        Grid pad;
+        std::vector<std::uint16_t> pv;
+        std::vector<float> pg;
+        for (int y = y0; y < y1; ++y)
+          for (int x = x0; x < x1; ++x) {
+            const std::size_t i = static_cast<std::size_t>(y) * W + x;
+            pad.push_back(cls[i]);
+            pv.insert(pv.end(), votes.begin() + static_cast<std::ptrdiff_t>(i * C),
+                      votes.begin() + static_cast<std::ptrdiff_t>((i + 1) * C));
+            pg.insert(pg.end(), g.begin() + static_cast<std::ptrdiff_t>(i * D),
+                      g.begin() + static_cast<std::ptrdiff_t>((i + 1) * D));
+          }
+        const Grid f = guided_vote_majority_filter(pad, pv, codes, {pg.data(), D, D, 0.1}, x1 - x0, y1 - y0, k);
+        for (int y = by; y < std::min(H, by + bs); ++y)
+          for (int x = bx; x < std::min(W, bx + bs); ++x)
+            tiled[static_cast<std::size_t>(y) * W + x] = f[static_cast<std::size_t>(y - y0) * (x1 - x0) + (x - x0)];
+      }
+    EXPECT_EQ(tiled, whole) << "block " << bs;
+  }
+  EXPECT_THROW(guided_vote_majority_filter(cls, votes, codes, {g.data(), D, D, 0.1}, W, H, 4), std::invalid_argument);
+  EXPECT_THROW(guided_vote_majority_filter(cls, votes, codes, {nullptr, D, D, 0.1}, W, H, 3), std::invalid_argument);
+  EXPECT_THROW(guided_vote_majority_filter(cls, votes, codes, {g.data(), D, 1, 0.1}, W, H, 3), std::invalid_argument);
+  EXPECT_THROW(guided_vote_majority_filter(cls, votes, codes, {g.data(), D, D, 0.0}, W, H, 3), std::invalid_argument);
+  EXPECT_EQ(guided_vote_majority_filter(cls, votes, codes, {g.data(), D, D, 0.1}, W, H, 1), cls);
+}
