@@ -1,6 +1,8 @@
 // Single-thread cost of the crop-classification kernels (issue #6): feature
 // extraction per pixel (season composites of S2 indices and S1 dB) and
-// random-forest prediction per Mpx (OpenCV's and the flattened forest's), on
+// random-forest prediction per Mpx (OpenCV's and the flattened forest's), the
+// crop map's majority filters per Mpx (3×3 tree votes; 9×9 guided by the S2
+// series, the default), on
 // synthetic inputs of a province season (35 Sentinel-2 dates, 25 Sentinel-1
 // dates).
 #include <benchmark/benchmark.h>
@@ -11,6 +13,7 @@
 
 #include "kernels/crop_features.hpp"
 #include "kernels/flat_forest.hpp"
+#include "kernels/majority_filter.hpp"
 #include "kernels/random_forest.hpp"
 
 using namespace paddymrv::kernels;
@@ -136,3 +139,69 @@ static void BM_ForestPredictFlat(benchmark::State& state) {
   report(state, c);
 }
 BENCHMARK(BM_ForestPredictFlat)->Unit(benchmark::kMillisecond);
+
+// The majority filters on a 512² block of 12 classes: fields of 4 × 4 px,
+// each with its own S2 series (36 guide values of 55 features) plus pixel
+// noise, tree votes drawn at random.
+namespace {
+struct FilterCase {
+  int width = 512, height = 512, classes = 12, features = 55, dims = 36;
+  std::vector<std::uint8_t> cls, codes;
+  std::vector<std::uint16_t> votes;
+  std::vector<float> guide;
+};
+const FilterCase& filter_case() {
+  static const FilterCase c = [] {
+    FilterCase f;
+    const std::size_t n = static_cast<std::size_t>(f.width) * f.height;
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> level(0.0f, 0.6f), noise(-0.02f, 0.02f);
+    std::uniform_int_distribution<int> vote(0, 9);
+    for (int k = 1; k <= f.classes; ++k) f.codes.push_back(static_cast<std::uint8_t>(k));
+    f.cls.resize(n);
+    f.votes.resize(n * static_cast<std::size_t>(f.classes));
+    f.guide.resize(n * static_cast<std::size_t>(f.features));
+    std::vector<float> field(static_cast<std::size_t>(f.features));
+    for (int fy = 0; fy < f.height; fy += 4)
+      for (int fx = 0; fx < f.width; fx += 4) {
+        for (float& v : field) v = level(rng);
+        const auto code = static_cast<std::uint8_t>(1 + (fx / 4 + 7 * (fy / 4)) % f.classes);
+        for (int y = fy; y < fy + 4; ++y)
+          for (int x = fx; x < fx + 4; ++x) {
+            const std::size_t i = static_cast<std::size_t>(y) * f.width + x;
+            f.cls[i] = code;
+            for (int k = 0; k < f.classes; ++k) f.votes[i * f.classes + k] = static_cast<std::uint16_t>(vote(rng));
+            for (int k = 0; k < f.features; ++k) f.guide[i * f.features + k] = field[k] + noise(rng);
+          }
+      }
+    return f;
+  }();
+  return c;
+}
+void report_filter(benchmark::State& state, const FilterCase& c) {
+  state.counters["s_per_Mpx"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * c.width * c.height * 1e-6,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+}  // namespace
+
+static void BM_VoteMajorityFilter3(benchmark::State& state) {
+  const FilterCase& c = filter_case();
+  for (auto _ : state) {
+    auto out = vote_majority_filter(c.cls, c.votes, c.codes, c.width, c.height, 3);
+    benchmark::DoNotOptimize(out.data());
+  }
+  report_filter(state, c);
+}
+BENCHMARK(BM_VoteMajorityFilter3)->Unit(benchmark::kMillisecond);
+
+static void BM_GuidedVoteMajorityFilter9(benchmark::State& state) {
+  const FilterCase& c = filter_case();
+  const VoteGuide guide{c.guide.data(), c.dims, c.features, 0.1};
+  for (auto _ : state) {
+    auto out = guided_vote_majority_filter(c.cls, c.votes, c.codes, guide, c.width, c.height, 9);
+    benchmark::DoNotOptimize(out.data());
+  }
+  report_filter(state, c);
+}
+BENCHMARK(BM_GuidedVoteMajorityFilter9)->Unit(benchmark::kMillisecond);
