@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "kernels/observation_count.hpp"
+#include "kernels/s2_indices.hpp"
 #include "kernels/speckle_filter.hpp"
 #include "pipeline/config.hpp"
 #include "pipeline/crop_features_block.hpp"
@@ -224,7 +225,14 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
     crop(claim, w, *box, box_claim);
     b.claims_optical.add_pixels(box_claim);
   }
-  std::vector<std::uint8_t> scl, box_scl;
+  // Cloud edges the L2A mask misses would pull a field's NDVI down: the
+  // claims' views use the crop features' clear-sky rule (usable SCL and no
+  // cloud/shadow within classifier.cloud_dilation pixels), read on the box
+  // with that halo so that it does not depend on where blocks are cut.
+  const int dilation = cfg.classifier_cloud_dilation;
+  const std::optional<PixelWindow> scl_box =
+      box ? std::optional<PixelWindow>(with_halo(*box, dilation, *in.grid)) : std::nullopt;
+  std::vector<std::uint8_t> scl, scl_halo, box_scl;
   std::vector<std::uint16_t> red, nir, swir;
   for (std::size_t d = 0; d < s2.size(); ++d) {
     const Scene* s = s2[d];
@@ -244,6 +252,7 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
     const auto a_red = s->assets.find("B04"), a_nir = s->assets.find("B08"), a_swir = s->assets.find("B11");
     if (a_red == s->assets.end() || a_nir == s->assets.end() || a_swir == s->assets.end()) continue;
     try {
+      read_asset_window(in.cache, a, *in.grid, *scl_box, Resampling::nearest, scl_halo);
       read_asset_window(in.cache, a_red->second, *in.grid, *box, Resampling::nearest, red);
       read_asset_window(in.cache, a_nir->second, *in.grid, *box, Resampling::nearest, nir);
       read_asset_window(in.cache, a_swir->second, *in.grid, *box, Resampling::nearest, swir);
@@ -252,7 +261,10 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
       in.failures->record(s->id, e.what());
       continue;
     }
-    crop(scl, w, *box, box_scl);
+    const auto clear = kernels::clear_sky_mask(scl_halo, scl_box->width, scl_box->height, scl_mask, dilation);
+    for (std::size_t i = 0; i < scl_halo.size(); ++i)
+      if (!clear[i]) scl_halo[i] = 0;  // no data: never usable
+    crop(scl_halo, *scl_box, *box, box_scl);
     b.claims_optical.add_date(d, box_claim, box_scl, scl_mask, {red, a_red->second.scale, a_red->second.offset},
                               {nir, a_nir->second.scale, a_nir->second.offset},
                               {swir, a_swir->second.scale, a_swir->second.offset});

@@ -195,12 +195,13 @@ void write_claims(ResultWriter& out, const PolygonLayer& claims, const kernels::
   const std::string seen = "claims.min_clear_fraction (" + std::string(share) + ")";
   out.set_attribute("/claims/optical/ndvi", "description",
                     "field mean NDVI = (B08 - B04)/(B08 + B04) over the clear pixels (SCL in "
-                    "sentinel2.usable_scl), per claim (row) and Sentinel-2 scene (column, /claims/optical/scene_id); "
+                    "sentinel2.usable_scl and no cloud or shadow within " + std::to_string(cfg.classifier_cloud_dilation) +
+                    " px, classifier.cloud_dilation), per claim (row) and Sentinel-2 scene (column, /claims/optical/scene_id); "
                     "NaN when less than " + seen + " of the field was clear");
   out.set_attribute("/claims/optical/lswi", "description",
                     "field mean LSWI = (B08 - B11)/(B08 + B11) over the clear pixels, as /claims/optical/ndvi");
   out.set_attribute("/claims/optical/clear_fraction", "description",
-                    "share of the field's pixels with a clear view (SCL in sentinel2.usable_scl, bands valid)");
+                    "share of the field's pixels with a clear view (clear as /claims/optical/ndvi, bands valid)");
   out.set_attribute("/claims/optical/clear_dates", "description",
                     "Sentinel-2 dates on which at least " + seen + " of the field was clear");
 }
