@@ -33,7 +33,20 @@ float dequantize(std::int16_t q) { return q == kMissing ? NAN : static_cast<floa
 
 }  // namespace
 
-BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& w, const CropFeatureOptions& opt) {
+PixelWindow crop_s1_stack_window(const EngineInputs& in, const PixelWindow& w) {
+  return with_halo(w, in.config->speckle_window / 2, *in.grid);
+}
+
+std::pair<int, int> crop_s1_day_range(const EngineInputs& in) {
+  return {-in.config->season_lookback_days, static_cast<int>((in.season_end - in.season_start).count()) + 1};
+}
+
+PixelWindow classify_window(const EngineInputs& in, const PixelWindow& w, int majority_window) {
+  return with_halo(w, majority_window > 1 ? majority_window / 2 : 0, *in.grid);
+}
+
+BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& w, const CropFeatureOptions& opt,
+                                     S1Stack* s1) {
   const Config& cfg = *in.config;
   const std::size_t n = w.pixels();
   const double season_start = -static_cast<double>(cfg.season_lookback_days);
@@ -41,10 +54,10 @@ BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& 
   auto day_of = [&](const Scene* s) { return static_cast<double>((s->day() - in.season_start).count()); };
 
   // --- Sentinel-1: the stack with the speckle filter's halo, then dB.
-  const PixelWindow padded = with_halo(w, cfg.speckle_window / 2, *in.grid);
+  const PixelWindow padded = crop_s1_stack_window(in, w);
   // Look-back scenes count here: crop features see the whole season and before.
-  S1Stack stack = read_s1_stack(in, padded, -cfg.season_lookback_days,
-                                static_cast<int>((in.season_end - in.season_start).count()) + 1);
+  const auto [first_day, end_day] = crop_s1_day_range(in);
+  S1Stack stack = s1 ? std::move(*s1) : read_s1_stack(in, padded, first_day, end_day);
   std::vector<double> s1_days(stack.days.begin(), stack.days.end());
   std::vector<std::vector<float>>& vv_stack = stack.vv;
   std::vector<std::vector<float>>& vh_stack = stack.vh;
@@ -138,16 +151,16 @@ BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& 
 }
 
 std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWindow& w, const CropModel& model,
-                                         int majority_window, bool vote_majority) {
+                                         int majority_window, bool vote_majority, S1Stack* s1) {
   const int halo = majority_window > 1 ? majority_window / 2 : 0;
-  const PixelWindow padded = with_halo(w, halo, *in.grid);
+  const PixelWindow padded = classify_window(in, w, majority_window);
   CropFeatureOptions fo;
   fo.layout = model.layout;
   fo.cloud_dilation = model.cloud_dilation;
   // One N×F prediction for the block and its halo (never one call per pixel).
   std::vector<std::uint16_t> votes;
   const bool soft = halo > 0 && vote_majority;
-  const auto pred = model.flat_forest.predict(read_crop_features(in, padded, fo).features, soft ? &votes : nullptr);
+  const auto pred = model.flat_forest.predict(read_crop_features(in, padded, fo, s1).features, soft ? &votes : nullptr);
   std::vector<std::uint8_t> cls(padded.pixels());
   for (std::size_t i = 0; i < cls.size(); ++i)
     cls[i] = model.class_index(pred[i]) < 0 ? 0 : static_cast<std::uint8_t>(pred[i]);
