@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "kernels/decibel.hpp"
 #include "kernels/s2_indices.hpp"
@@ -58,7 +59,9 @@ struct WindowObservations {
   double season_start = 0, season_end = 0;
   S1Stack stack;
   std::vector<double> s1_days, s2_days;
-  std::vector<std::vector<std::int16_t>> ndvi_q, lswi_q, ndre_q;
+  // Per date, one plane per index; allocated without a zero fill, since
+  // every pixel of a plane is written before any is read.
+  std::vector<std::unique_ptr<std::int16_t[]>> ndvi_q, lswi_q, ndre_q;
 };
 
 WindowObservations observe(const EngineInputs& in, const PixelWindow& w, const CropFeatureOptions& opt, S1Stack* s1) {
@@ -84,6 +87,7 @@ WindowObservations observe(const EngineInputs& in, const PixelWindow& w, const C
   const PixelWindow scl_win = with_halo(w, opt.cloud_dilation, *in.grid);
   std::vector<std::uint8_t> scl;
   std::vector<std::uint16_t> red, re1, nir, swir;
+  kernels::ClearSkyBuffers clear_buffers;
   for (const Scene* s : in.s2) {
     const double d = day_of(s);
     if (d < season_start || d >= season_end) continue;
@@ -106,8 +110,11 @@ WindowObservations observe(const EngineInputs& in, const PixelWindow& w, const C
       in.failures->record(s->id, e.what());
       continue;
     }
-    const auto clear = kernels::clear_sky_mask(scl, scl_win.width, scl_win.height, scl_mask, opt.cloud_dilation);
-    std::vector<std::int16_t> q_ndvi(n), q_lswi(n), q_ndre(n);
+    const auto& clear =
+        kernels::clear_sky_mask(scl, scl_win.width, scl_win.height, scl_mask, opt.cloud_dilation, clear_buffers);
+    auto q_ndvi = std::make_unique_for_overwrite<std::int16_t[]>(n);
+    auto q_lswi = std::make_unique_for_overwrite<std::int16_t[]>(n);
+    auto q_ndre = std::make_unique_for_overwrite<std::int16_t[]>(n);
     for (int y = 0; y < w.height; ++y)
       for (int x = 0; x < w.width; ++x) {
         const std::size_t i = static_cast<std::size_t>(y) * w.width + x;
