@@ -1,16 +1,29 @@
 #include "kernels/s2_indices.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace paddymrv::kernels {
 
 std::vector<std::uint8_t> clear_sky_mask(const std::vector<std::uint8_t>& scl, int w, int h, const SclMask& usable,
                                          int dilation) {
+  ClearSkyBuffers buffers;
+  clear_sky_mask(scl, w, h, usable, dilation, buffers);
+  return std::move(buffers.mask);
+}
+
+const std::vector<std::uint8_t>& clear_sky_mask(const std::vector<std::uint8_t>& scl, int w, int h,
+                                                const SclMask& usable, int dilation, ClearSkyBuffers& buffers) {
   const std::size_t n = static_cast<std::size_t>(w) * static_cast<std::size_t>(h);
-  std::vector<std::uint8_t> bad(n), out(n);
+  // Every element of the three buffers is written below before it is read.
+  auto& bad = buffers.bad;
+  auto& tmp = buffers.dilated_rows;
+  auto& out = buffers.mask;
+  bad.resize(n);
+  tmp.resize(n);
+  out.resize(n);
   for (std::size_t i = 0; i < n; ++i) bad[i] = is_cloud_or_shadow(scl[i]);
   // Separable dilation (a square is the product of two segments): rows, then columns.
-  std::vector<std::uint8_t> tmp(n);
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
       std::uint8_t v = 0;

@@ -36,4 +36,13 @@ inline bool is_cloud_or_shadow(std::uint8_t scl) { return scl == 3 || scl == 8 |
 std::vector<std::uint8_t> clear_sky_mask(const std::vector<std::uint8_t>& scl, int w, int h, const SclMask& usable,
                                          int dilation);
 
+// The same into buffers the caller keeps from one date to the next (a block
+// masks every S2 date of its window: each fresh buffer cost page faults and
+// a zero fill before being overwritten). Returns buffers.mask.
+struct ClearSkyBuffers {
+  std::vector<std::uint8_t> bad, dilated_rows, mask;
+};
+const std::vector<std::uint8_t>& clear_sky_mask(const std::vector<std::uint8_t>& scl, int w, int h,
+                                                const SclMask& usable, int dilation, ClearSkyBuffers& buffers);
+
 }  // namespace paddymrv::kernels

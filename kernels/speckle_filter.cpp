@@ -3,28 +3,38 @@
 #include <opencv2/imgproc.hpp>
 
 #include <cmath>
+#include <limits>
 
 namespace paddymrv::kernels {
 
 namespace {
 
+// The temporaries of local_moments, kept from one date to the next: OpenCV
+// reuses a Mat's buffer when the size and type match, so a stack of dates
+// maps these pages once instead of once per date (issue #6; each fresh
+// buffer cost a page fault per 4 kB).
+struct MomentScratch {
+  cv::Mat valid, invalid, zeroed, count, sum, empty, sq;
+};
+
 // Local mean over the window of the valid (finite) pixels only, and the
 // local mean of squares when `squares` is given. NaN where no valid pixel.
-void local_moments(const cv::Mat& img, int window, cv::Mat& mean, cv::Mat* squares) {
-  cv::Mat valid = (img == img);  // false for NaN
-  cv::Mat zeroed = img.clone();
-  zeroed.setTo(0.0f, ~valid);
-  cv::Mat count, sum;
-  valid.convertTo(count, CV_32F, 1.0 / 255.0);
+void local_moments(const cv::Mat& img, int window, cv::Mat& mean, cv::Mat* squares, MomentScratch& t) {
+  cv::compare(img, img, t.valid, cv::CMP_EQ);  // false for NaN
+  img.copyTo(t.zeroed);
+  cv::bitwise_not(t.valid, t.invalid);
+  t.zeroed.setTo(0.0f, t.invalid);
+  t.valid.convertTo(t.count, CV_32F, 1.0 / 255.0);
   const cv::Size k(window, window);
-  cv::boxFilter(count, count, CV_32F, k, cv::Point(-1, -1), false, cv::BORDER_CONSTANT);
-  cv::boxFilter(zeroed, sum, CV_32F, k, cv::Point(-1, -1), false, cv::BORDER_CONSTANT);
-  cv::divide(sum, count, mean);
-  mean.setTo(std::numeric_limits<float>::quiet_NaN(), count < 0.5f);
+  cv::boxFilter(t.count, t.count, CV_32F, k, cv::Point(-1, -1), false, cv::BORDER_CONSTANT);
+  cv::boxFilter(t.zeroed, t.sum, CV_32F, k, cv::Point(-1, -1), false, cv::BORDER_CONSTANT);
+  cv::divide(t.sum, t.count, mean);
+  cv::compare(t.count, 0.5f, t.empty, cv::CMP_LT);
+  mean.setTo(std::numeric_limits<float>::quiet_NaN(), t.empty);
   if (squares) {
-    cv::Mat sq = zeroed.mul(zeroed);
-    cv::boxFilter(sq, sq, CV_32F, k, cv::Point(-1, -1), false, cv::BORDER_CONSTANT);
-    cv::divide(sq, count, *squares);
+    cv::multiply(t.zeroed, t.zeroed, t.sq);
+    cv::boxFilter(t.sq, t.sq, CV_32F, k, cv::Point(-1, -1), false, cv::BORDER_CONSTANT);
+    cv::divide(t.sq, t.count, *squares);
   }
 }
 
@@ -33,7 +43,8 @@ void local_moments(const cv::Mat& img, int window, cv::Mat& mean, cv::Mat* squar
 void lee_filter(std::span<float> image, int width, int height, const SpeckleFilterParams& p) {
   cv::Mat img(height, width, CV_32F, image.data());
   cv::Mat mean, sq;
-  local_moments(img, p.window, mean, &sq);
+  MomentScratch t;
+  local_moments(img, p.window, mean, &sq, t);
   const float cu2 = 1.0f / p.looks;  // squared coefficient of variation of the speckle
   for (int y = 0; y < height; ++y) {
     float* z = img.ptr<float>(y);
@@ -55,9 +66,10 @@ void quegan_filter(std::vector<std::vector<float>>& stack, int width, int height
   std::vector<cv::Mat> means(stack.size());
   cv::Mat ratio_sum = cv::Mat::zeros(height, width, CV_32F);
   cv::Mat ratio_count = cv::Mat::zeros(height, width, CV_32F);
+  MomentScratch t;
   for (std::size_t d = 0; d < stack.size(); ++d) {
     cv::Mat img(height, width, CV_32F, stack[d].data());
-    local_moments(img, p.window, means[d], nullptr);
+    local_moments(img, p.window, means[d], nullptr, t);
     const float* z = stack[d].data();
     const float* m = means[d].ptr<float>(0);
     float* rs = ratio_sum.ptr<float>(0);

@@ -146,7 +146,32 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
   const std::vector<int> days = season_days(in);
   b.claims = kernels::FieldSeriesAccumulator(days.size());
   // Look-back scenes (day < 0) feed crop features, not the season's flooding.
-  S1Stack stack = read_s1_stack(in, padded, 0, std::numeric_limits<int>::max());
+  // With a crop model, its features need the same scenes (and the look-back
+  // ones) on a window grown by the majority filter's halo: one read serves
+  // both, where each used to warp every radar scene again (≈ 8 % of a run).
+  // A warped pixel does not depend on the window it is read in
+  // (window_reader.hpp), so the regimes' stack is the shared one cropped.
+  S1Stack stack, crop_s1;
+  if (in.model) {
+    const PixelWindow cw = crop_s1_stack_window(in, classify_window(in, w, cfg.classifier_majority_window));
+    const auto [first_day, end_day] = crop_s1_day_range(in);
+    S1Stack all = read_s1_stack(in, cw, std::min(first_day, 0), std::numeric_limits<int>::max());
+    for (std::size_t d = 0; d < all.days.size(); ++d) {
+      const int day = all.days[d];
+      if (day >= 0) {
+        stack.days.push_back(day);
+        crop(all.vv[d], cw, padded, stack.vv.emplace_back());
+        crop(all.vh[d], cw, padded, stack.vh.emplace_back());
+      }
+      if (day >= first_day && day < end_day) {
+        crop_s1.days.push_back(day);
+        crop_s1.vv.push_back(std::move(all.vv[d]));
+        crop_s1.vh.push_back(std::move(all.vh[d]));
+      }
+    }
+  } else {
+    stack = read_s1_stack(in, padded, 0, std::numeric_limits<int>::max());
+  }
   std::vector<std::vector<float>>& vv_stack = stack.vv;
   std::vector<std::vector<float>>& vh_stack = stack.vh;
   std::vector<float> vv_core, vh_core;
@@ -174,7 +199,7 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
     // Crop types (majority-filtered when configured); the rice mask is the
     // final map's class 1, so maps, areas and water regimes agree.
     b.crop_class = classify_crops(in, w, *in.model, cfg.classifier_majority_window, cfg.classifier_majority_of,
-                                  cfg.classifier_guide_bandwidth);
+                                  cfg.classifier_guide_bandwidth, &crop_s1);
     const std::size_t C = in.model->classes.size();
     b.crop_pixels.assign(in.communes->size() * C, 0);
     for (std::size_t i = 0; i < n; ++i) {

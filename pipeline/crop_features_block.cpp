@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "kernels/decibel.hpp"
 #include "kernels/s2_indices.hpp"
@@ -31,32 +32,62 @@ std::int16_t quantize(float v) {
 }
 float dequantize(std::int16_t q) { return q == kMissing ? NAN : static_cast<float>(q) / kQ; }
 
+// Rows of features computed and predicted at a time: ≈ 0.5 MB of features
+// at the default layout (fits L2), a multiple of the forest's own chunk.
+constexpr std::size_t kSlabRows = 2048;
+
 }  // namespace
 
-BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& w, const CropFeatureOptions& opt) {
+PixelWindow crop_s1_stack_window(const EngineInputs& in, const PixelWindow& w) {
+  return with_halo(w, in.config->speckle_window / 2, *in.grid);
+}
+
+std::pair<int, int> crop_s1_day_range(const EngineInputs& in) {
+  return {-in.config->season_lookback_days, static_cast<int>((in.season_end - in.season_start).count()) + 1};
+}
+
+PixelWindow classify_window(const EngineInputs& in, const PixelWindow& w, int majority_window) {
+  return with_halo(w, majority_window > 1 ? majority_window / 2 : 0, *in.grid);
+}
+
+namespace {
+
+// What the features of one window are computed from: the despeckled radar
+// stack on the speckle halo and the quantised S2 indices per date.
+struct WindowObservations {
+  PixelWindow w, padded;
+  double season_start = 0, season_end = 0;
+  S1Stack stack;
+  std::vector<double> s1_days, s2_days;
+  // Per date, one plane per index; allocated without a zero fill, since
+  // every pixel of a plane is written before any is read.
+  std::vector<std::unique_ptr<std::int16_t[]>> ndvi_q, lswi_q, ndre_q;
+};
+
+WindowObservations observe(const EngineInputs& in, const PixelWindow& w, const CropFeatureOptions& opt, S1Stack* s1) {
   const Config& cfg = *in.config;
   const std::size_t n = w.pixels();
-  const double season_start = -static_cast<double>(cfg.season_lookback_days);
-  const double season_end = static_cast<double>((in.season_end - in.season_start).count() + 1);
+  WindowObservations o;
+  o.w = w;
+  o.season_start = -static_cast<double>(cfg.season_lookback_days);
+  o.season_end = static_cast<double>((in.season_end - in.season_start).count() + 1);
+  const double season_start = o.season_start, season_end = o.season_end;
   auto day_of = [&](const Scene* s) { return static_cast<double>((s->day() - in.season_start).count()); };
 
   // --- Sentinel-1: the stack with the speckle filter's halo, then dB.
-  const PixelWindow padded = with_halo(w, cfg.speckle_window / 2, *in.grid);
+  o.padded = crop_s1_stack_window(in, w);
   // Look-back scenes count here: crop features see the whole season and before.
-  S1Stack stack = read_s1_stack(in, padded, -cfg.season_lookback_days,
-                                static_cast<int>((in.season_end - in.season_start).count()) + 1);
-  std::vector<double> s1_days(stack.days.begin(), stack.days.end());
-  std::vector<std::vector<float>>& vv_stack = stack.vv;
-  std::vector<std::vector<float>>& vh_stack = stack.vh;
-  despeckle(stack, padded, cfg);
+  const auto [first_day, end_day] = crop_s1_day_range(in);
+  o.stack = s1 ? std::move(*s1) : read_s1_stack(in, o.padded, first_day, end_day);
+  o.s1_days.assign(o.stack.days.begin(), o.stack.days.end());
+  despeckle(o.stack, o.padded, cfg);
 
   // --- Sentinel-2: clear-sky mask (SCL with the dilation's halo), indices per date.
   const auto scl_mask = kernels::SclMask::from(cfg.s2_usable_scl);
   const PixelWindow scl_win = with_halo(w, opt.cloud_dilation, *in.grid);
-  std::vector<double> s2_days;
-  std::vector<std::vector<std::int16_t>> ndvi_q, lswi_q, ndre_q;
   std::vector<std::uint8_t> scl;
   std::vector<std::uint16_t> red, re1, nir, swir;
+  kernels::ClearSkyBuffers clear_buffers;
   for (const Scene* s : in.s2) {
     const double d = day_of(s);
     if (d < season_start || d >= season_end) continue;
@@ -79,8 +110,11 @@ BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& 
       in.failures->record(s->id, e.what());
       continue;
     }
-    const auto clear = kernels::clear_sky_mask(scl, scl_win.width, scl_win.height, scl_mask, opt.cloud_dilation);
-    std::vector<std::int16_t> q_ndvi(n), q_lswi(n), q_ndre(n);
+    const auto& clear =
+        kernels::clear_sky_mask(scl, scl_win.width, scl_win.height, scl_mask, opt.cloud_dilation, clear_buffers);
+    auto q_ndvi = std::make_unique_for_overwrite<std::int16_t[]>(n);
+    auto q_lswi = std::make_unique_for_overwrite<std::int16_t[]>(n);
+    auto q_ndre = std::make_unique_for_overwrite<std::int16_t[]>(n);
     for (int y = 0; y < w.height; ++y)
       for (int x = 0; x < w.width; ++x) {
         const std::size_t i = static_cast<std::size_t>(y) * w.width + x;
@@ -96,70 +130,109 @@ BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& 
         q_lswi[i] = quantize(kernels::normalized_difference(v, sw));
         q_ndre[i] = quantize(kernels::normalized_difference(v, e));
       }
-    s2_days.push_back(d);
-    ndvi_q.push_back(std::move(q_ndvi));
-    lswi_q.push_back(std::move(q_lswi));
-    ndre_q.push_back(std::move(q_ndre));
+    o.s2_days.push_back(d);
+    o.ndvi_q.push_back(std::move(q_ndvi));
+    o.lswi_q.push_back(std::move(q_lswi));
+    o.ndre_q.push_back(std::move(q_ndre));
   }
+  return o;
+}
 
-  // --- per pixel feature vectors
+// The feature vectors of the window's pixels [first, first + count) (row-major
+// pixel order) into features (count × layout.size()) and, when given,
+// baseline (count × baseline size). Each pixel's row depends on that pixel
+// alone, so rows computed in slabs equal rows computed all at once.
+void feature_rows(const WindowObservations& o, const CropFeatureOptions& opt, std::size_t first, std::size_t count,
+                  float* features, float* baseline) {
+  const PixelWindow& w = o.w;
+  const std::size_t F = static_cast<std::size_t>(opt.layout.size());
+  const std::size_t B = kernels::baseline_feature_names().size();
+  kernels::PixelObservations obs;
+  obs.s2_days = &o.s2_days;
+  obs.s1_days = &o.s1_days;
+  obs.ndvi.resize(o.s2_days.size());
+  obs.lswi.resize(o.s2_days.size());
+  obs.ndre.resize(o.s2_days.size());
+  obs.vv_db.resize(o.s1_days.size());
+  obs.vh_db.resize(o.s1_days.size());
+  for (std::size_t r = 0; r < count; ++r) {
+    const std::size_t i = first + r;
+    const int x = static_cast<int>(i % static_cast<std::size_t>(w.width));
+    const int y = static_cast<int>(i / static_cast<std::size_t>(w.width));
+    for (std::size_t k = 0; k < o.s2_days.size(); ++k) {
+      obs.ndvi[k] = dequantize(o.ndvi_q[k][i]);
+      obs.lswi[k] = dequantize(o.lswi_q[k][i]);
+      obs.ndre[k] = dequantize(o.ndre_q[k][i]);
+    }
+    const std::size_t pi = padded_index(o.padded, w, x, y);
+    for (std::size_t k = 0; k < o.s1_days.size(); ++k) {
+      const float vv = o.stack.vv[k][pi], vh = o.stack.vh[k][pi];
+      obs.vv_db[k] = kernels::to_db(vv);
+      obs.vh_db[k] = kernels::to_db(vh);
+    }
+    kernels::compute_crop_features(opt.layout, o.season_start, o.season_end, obs, features + r * F);
+    if (baseline) kernels::compute_baseline_features(obs, baseline + r * B);
+  }
+}
+
+}  // namespace
+
+BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& w, const CropFeatureOptions& opt,
+                                     S1Stack* s1) {
+  const WindowObservations o = observe(in, w, opt, s1);
+  const std::size_t n = w.pixels();
   BlockCropFeatures out;
-  const int F = opt.layout.size();
-  out.features.create(static_cast<int>(n), F, CV_32F);
+  out.features.create(static_cast<int>(n), opt.layout.size(), CV_32F);
   const auto baseline_size = static_cast<int>(kernels::baseline_feature_names().size());
   if (opt.baseline) out.baseline.create(static_cast<int>(n), baseline_size, CV_32F);
-  kernels::PixelObservations obs;
-  obs.s2_days = &s2_days;
-  obs.s1_days = &s1_days;
-  obs.ndvi.resize(s2_days.size());
-  obs.lswi.resize(s2_days.size());
-  obs.ndre.resize(s2_days.size());
-  obs.vv_db.resize(s1_days.size());
-  obs.vh_db.resize(s1_days.size());
-  for (int y = 0; y < w.height; ++y)
-    for (int x = 0; x < w.width; ++x) {
-      const std::size_t i = static_cast<std::size_t>(y) * w.width + x;
-      for (std::size_t k = 0; k < s2_days.size(); ++k) {
-        obs.ndvi[k] = dequantize(ndvi_q[k][i]);
-        obs.lswi[k] = dequantize(lswi_q[k][i]);
-        obs.ndre[k] = dequantize(ndre_q[k][i]);
-      }
-      const std::size_t pi = padded_index(padded, w, x, y);
-      for (std::size_t k = 0; k < s1_days.size(); ++k) {
-        const float vv = vv_stack[k][pi], vh = vh_stack[k][pi];
-        obs.vv_db[k] = kernels::to_db(vv);
-        obs.vh_db[k] = kernels::to_db(vh);
-      }
-      kernels::compute_crop_features(opt.layout, season_start, season_end, obs,
-                                     out.features.ptr<float>(static_cast<int>(i)));
-      if (opt.baseline) kernels::compute_baseline_features(obs, out.baseline.ptr<float>(static_cast<int>(i)));
-    }
+  if (n > 0) {
+    feature_rows(o, opt, 0, n, out.features.ptr<float>(0), opt.baseline ? out.baseline.ptr<float>(0) : nullptr);
+  }
   return out;
 }
 
 std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWindow& w, const CropModel& model,
-                                         int majority_window, const std::string& majority_of, double guide_bandwidth) {
+                                         int majority_window, const std::string& majority_of, double guide_bandwidth,
+                                         S1Stack* s1) {
   const int halo = majority_window > 1 ? majority_window / 2 : 0;
-  const PixelWindow padded = with_halo(w, halo, *in.grid);
+  const PixelWindow padded = classify_window(in, w, majority_window);
   CropFeatureOptions fo;
   fo.layout = model.layout;
   fo.cloud_dilation = model.cloud_dilation;
-  // One N×F prediction for the block and its halo (never one call per pixel).
-  std::vector<std::uint16_t> votes;
+  // Features of the block and its halo, predicted in slabs of rows (never one
+  // call per pixel): a slab is still in cache when the forest reads it, and
+  // the block's whole N×F matrix (≈ 60 MB at 512 px) is never materialised —
+  // its fresh pages were a page fault per 4 kB on every block (issue #6).
+  // The guided filter keeps only its guide: the NDVI, LSWI and NDRE series,
+  // the layout's first 3 × s2_steps features (kernels/crop_features.hpp).
+  const WindowObservations o = observe(in, padded, fo, s1);
+  const std::size_t n = padded.pixels();
+  const std::size_t F = static_cast<std::size_t>(fo.layout.size());
+  const std::size_t C = model.flat_forest.class_codes().size();
   const bool soft = halo > 0 && majority_of != "classes";
-  const cv::Mat features = read_crop_features(in, padded, fo).features;
-  const auto pred = model.flat_forest.predict(features, soft ? &votes : nullptr);
+  const bool guided = soft && majority_of == "guided";
+  const std::size_t G = guided ? static_cast<std::size_t>(3 * fo.layout.s2_steps) : 0;
+  std::vector<int> pred(n);
+  std::vector<std::uint16_t> votes(soft ? n * C : 0);
+  std::vector<float> guide(n * G);
+  std::vector<float> slab(std::min(n, kSlabRows) * F);
+  for (std::size_t first = 0; first < n; first += kSlabRows) {
+    const std::size_t m = std::min(kSlabRows, n - first);
+    feature_rows(o, fo, first, m, slab.data(), nullptr);
+    model.flat_forest.predict(slab.data(), m, static_cast<int>(F), pred.data() + first,
+                              soft ? votes.data() + first * C : nullptr);
+    for (std::size_t r = 0; r < m && G > 0; ++r)
+      std::copy_n(slab.data() + r * F, G, guide.data() + (first + r) * G);
+  }
   std::vector<std::uint8_t> cls(padded.pixels());
   for (std::size_t i = 0; i < cls.size(); ++i)
     cls[i] = model.class_index(pred[i]) < 0 ? 0 : static_cast<std::uint8_t>(pred[i]);
   if (soft) {
     std::vector<std::uint8_t> codes;
     for (const int c : model.flat_forest.class_codes()) codes.push_back(static_cast<std::uint8_t>(c));
-    if (majority_of == "guided") {
-      // The guide: the NDVI, LSWI and NDRE series, the layout's first
-      // 3 × s2_steps features (kernels/crop_features.hpp).
-      const kernels::VoteGuide guide{features.ptr<float>(0), 3 * model.layout.s2_steps, features.cols, guide_bandwidth};
-      cls = kernels::guided_vote_majority_filter(cls, votes, codes, guide, padded.width, padded.height, majority_window);
+    if (guided) {
+      const kernels::VoteGuide g{guide.data(), static_cast<int>(G), static_cast<int>(G), guide_bandwidth};
+      cls = kernels::guided_vote_majority_filter(cls, votes, codes, g, padded.width, padded.height, majority_window);
     } else {
       cls = kernels::vote_majority_filter(cls, votes, codes, padded.width, padded.height, majority_window);
     }

@@ -7,6 +7,8 @@
 // (the speckle filter and the cloud dilation read their halo).
 #include <opencv2/core.hpp>
 
+#include <utility>
+
 #include "kernels/crop_features.hpp"
 #include "pipeline/block_engine.hpp"
 
@@ -23,7 +25,21 @@ struct BlockCropFeatures {
   cv::Mat baseline;  // w.pixels() × baseline size when requested
 };
 
-BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& w, const CropFeatureOptions& opt);
+// `s1`, when given, is the raw radar stack these features need, already read
+// by the caller (process_block shares one read with the water regimes): what
+// crop_s1_stack_window(in, w) and crop_s1_day_range(in) select, exactly as
+// read_s1_stack returns it. It is consumed (despeckled in place).
+BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& w, const CropFeatureOptions& opt,
+                                     S1Stack* s1 = nullptr);
+
+// The window and the day range [first, end) of the radar stack the crop
+// features of window `w` read: the speckle filter's halo around `w`, and the
+// look-back days before the season up to its last day.
+PixelWindow crop_s1_stack_window(const EngineInputs& in, const PixelWindow& w);
+std::pair<int, int> crop_s1_day_range(const EngineInputs& in);
+// The window classify_crops computes features on: `w` with the majority
+// filter's halo.
+PixelWindow classify_window(const EngineInputs& in, const PixelWindow& w, int majority_window);
 
 // The crop map of one block: the model's class code per pixel (0 where it
 // predicts a code outside its class table), then the k×k majority filter
@@ -32,8 +48,9 @@ BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& 
 // config key classifier.majority_of): "classes" counts classes, "votes" sums
 // the forest's tree votes, "guided" weighs those votes by how alike the two
 // pixels' Sentinel-2 index series are (guide_bandwidth).
+// `s1`: as for read_crop_features, on classify_window(in, w, majority_window).
 std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWindow& w, const CropModel& model,
                                          int majority_window, const std::string& majority_of,
-                                         double guide_bandwidth);
+                                         double guide_bandwidth, S1Stack* s1 = nullptr);
 
 }  // namespace paddymrv

@@ -205,11 +205,13 @@ std::string sha256_file(const std::string& path) {
   std::unique_ptr<VSILFILE, VsiCloser> f(VSIFOpenL(path.c_str(), "rb"));
   if (!f) throw InputError(path + ": cannot open for hashing");
   Sha256 h;
-  std::vector<unsigned char> buf(1 << 20);
+  // Read into, never read from before: no zero fill of 1 MB per asset.
+  constexpr std::size_t kChunk = std::size_t{1} << 20;
+  const auto buf = std::make_unique_for_overwrite<unsigned char[]>(kChunk);
   for (;;) {
-    const std::size_t n = VSIFReadL(buf.data(), 1, buf.size(), f.get());
-    if (n > 0) h.update(buf.data(), n);
-    if (n < buf.size()) break;
+    const std::size_t n = VSIFReadL(buf.get(), 1, kChunk, f.get());
+    if (n > 0) h.update(buf.get(), n);
+    if (n < kChunk) break;
   }
   return h.hex_digest();
 }

@@ -284,10 +284,18 @@ void WindowReader::read_aligned(const PixelWindow& w, std::vector<T>& out) {
     throw InputError(path_ + ": read failed: " + last_gdal_error());
   }
   // ...then replicated: each grid pixel takes the source pixel containing it.
+  // One division per source pixel, not per grid pixel (f is only known at
+  // run time, so x / f was a hardware division for every pixel of every
+  // 20 m band: ≈ 2 % of a run).
   for (long long y = cy0; y < cy1; ++y) {
     const T* srow = src.data() + static_cast<std::size_t>((y / f - sy0) * nx);
     T* drow = out.data() + static_cast<std::size_t>((y - gy0) * w.width);
-    for (long long x = cx0; x < cx1; ++x) drow[x - gx0] = srow[x / f - sx0];
+    for (long long x = cx0; x < cx1;) {
+      const long long sx = x / f;
+      const T v = srow[sx - sx0];
+      const long long end = std::min(cx1, (sx + 1) * f);
+      for (; x < end; ++x) drow[x - gx0] = v;
+    }
   }
 }
 
