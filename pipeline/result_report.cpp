@@ -53,6 +53,69 @@ std::string province_lines(const Province& p) {
   return out;
 }
 
+// Every claim as a verifier scripts against it: verdict and reason, the
+// radar evidence (events with their dates) and the clear-sky Sentinel-2
+// views (results written before /claims/optical existed have none).
+nlohmann::json claims_json(const ResultReader& r) {
+  auto num = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
+  const auto ids = r.read_strings("/claims/claim_id");
+  const auto practice = r.read_strings("/claims/practice");
+  const auto verdict = r.read_strings("/claims/verdict");
+  const auto reason = r.read_strings("/claims/reason");
+  const auto events = r.read<std::int32_t>("/claims/drainage_events");
+  const auto rice = r.read<double>("/claims/rice_fraction");
+  const auto confidence = r.read<double>("/claims/confidence");
+  const auto area = r.read<double>("/claims/area_ha");
+  const auto onset = r.read_strings("/claims/flood_onset");
+  const auto harvest = r.read_strings("/claims/harvest");
+  const auto observations = r.read<std::int32_t>("/claims/observations");
+  std::vector<std::string> cols;
+  const auto event_rows = r.exists("/claims/events") ? r.read_string_table("/claims/events", &cols)
+                                                     : std::vector<std::vector<std::string>>{};
+  std::map<std::string, nlohmann::json> events_of;
+  for (const auto& row : event_rows) {
+    nlohmann::json e;
+    for (std::size_t k = 1; k < row.size() && k < cols.size(); ++k) e[cols[k]] = row[k];
+    events_of[row[0]].push_back(e);
+  }
+  const bool optical = r.exists("/claims/optical/ndvi");
+  std::vector<std::string> s2_date, s2_scene;
+  std::vector<double> ndvi, lswi, clear;
+  if (optical) {
+    s2_date = r.read_strings("/claims/optical/date");
+    s2_scene = r.read_strings("/claims/optical/scene_id");
+    ndvi = r.read<double>("/claims/optical/ndvi");
+    lswi = r.read<double>("/claims/optical/lswi");
+    clear = r.read<double>("/claims/optical/clear_fraction");
+  }
+  const std::size_t t = s2_date.size();
+  nlohmann::json out = nlohmann::json::array();
+  for (std::size_t c = 0; c < ids.size(); ++c) {
+    nlohmann::json views = nlohmann::json::array();
+    for (std::size_t k = 0; optical && k < t && ndvi.size() == ids.size() * t; ++k) {
+      const std::size_t i = c * t + k;
+      if (std::isnan(ndvi[i])) continue;  // not seen clearly that date
+      views.push_back({{"date", s2_date[k]}, {"scene_id", s2_scene[k]}, {"ndvi", num(ndvi[i])},
+                       {"lswi", num(lswi[i])}, {"clear_fraction", num(clear[i])}});
+    }
+    const auto e = events_of.find(ids[c]);
+    out.push_back({{"claim_id", ids[c]},
+                   {"practice", practice[c]},
+                   {"verdict", verdict[c]},
+                   {"reason", reason[c]},
+                   {"drainage_events", events[c]},
+                   {"events", e == events_of.end() ? nlohmann::json::array() : e->second},
+                   {"flood_onset", onset[c]},
+                   {"harvest", harvest[c]},
+                   {"radar_observations", observations[c]},
+                   {"rice_fraction", num(rice[c])},
+                   {"confidence", num(confidence[c])},
+                   {"area_ha", num(area[c])},
+                   {"clear_s2_views", views}});
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string format_result_report(const std::filesystem::path& result, ReportFormat format) {
@@ -91,6 +154,7 @@ std::string format_result_report(const std::filesystem::path& result, ReportForm
                        {"reference_year", p.reference_year},
                        {"reference_ch4_t", p.reference_t > 0 ? num(p.reference_t) : nlohmann::json(nullptr)},
                        {"reduction_vs_reference", num(p.reduction_vs_reference)}};
+    if (r.exists("/claims/claim_id")) doc["claims"] = claims_json(r);
     return doc.dump(2) + "\n";
   }
 

@@ -313,6 +313,31 @@ TEST(Integration, CommandLineExitCodesAndDryRun) {
   const auto j = nlohmann::json::parse(slurp("stdout.txt"));
   EXPECT_EQ(j["format"], "paddymrv");
   EXPECT_FALSE(j["communes"].empty());
+  {
+    // Every claim, with what the result file holds for it.
+    const ResultReader r(dir / "r.h5");
+    const auto ids = r.read_strings("/claims/claim_id");
+    const auto verdict = r.read_strings("/claims/verdict");
+    const auto events = r.read<std::int32_t>("/claims/drainage_events");
+    const auto seen = r.read<std::int32_t>("/claims/optical/clear_dates");
+    ASSERT_EQ(j["claims"].size(), ids.size());
+    ASSERT_GT(ids.size(), 0u);
+    std::size_t views = 0;
+    for (std::size_t c = 0; c < ids.size(); ++c) {
+      const auto& jc = j["claims"][c];
+      EXPECT_EQ(jc["claim_id"], ids[c]);
+      EXPECT_EQ(jc["verdict"], verdict[c]);
+      EXPECT_EQ(jc["drainage_events"], events[c]);
+      EXPECT_EQ(jc["events"].size(), static_cast<std::size_t>(events[c])) << ids[c];
+      EXPECT_EQ(jc["clear_s2_views"].size(), static_cast<std::size_t>(seen[c])) << ids[c];
+      for (const auto& v : jc["clear_s2_views"]) {
+        EXPECT_GE(v["ndvi"].get<double>(), -1.0);
+        EXPECT_LE(v["ndvi"].get<double>(), 1.0);
+        ++views;
+      }
+    }
+    EXPECT_GT(views, 0u);
+  }
   EXPECT_EQ(run("report " + (dir / "missing.h5").string()), kExitInputError);
 }
 
