@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 namespace paddymrv::kernels {
 
@@ -50,22 +51,30 @@ std::vector<std::uint8_t> majority_filter(const std::vector<std::uint8_t>& class
   return out;
 }
 
-std::vector<std::uint8_t> vote_majority_filter(const std::vector<std::uint8_t>& classes,
-                                               const std::vector<std::uint16_t>& votes,
-                                               const std::vector<std::uint8_t>& codes, int width, int height,
-                                               int window) {
+namespace {
+
+// The window loop shared by the vote filters: at each pixel with a class,
+// sums weight(i, j) × votes of every classified neighbour j (the centre
+// included), in a fixed order over the window, then keeps the pixel's class
+// unless another has strictly more (ties among others: the smallest code).
+// weight returns 0 for a neighbour that does not count.
+template <class Sum, class Weight>
+std::vector<std::uint8_t> summed_vote_filter(const char* who, const std::vector<std::uint8_t>& classes,
+                                             const std::vector<std::uint16_t>& votes,
+                                             const std::vector<std::uint8_t>& codes, int width, int height,
+                                             int window, Weight weight) {
   const std::size_t n = static_cast<std::size_t>(std::max(width, 0)) * static_cast<std::size_t>(std::max(height, 0));
   const std::size_t C = codes.size();
   if (width < 0 || height < 0 || classes.size() != n || votes.size() != n * C)
-    throw std::invalid_argument("vote_majority_filter: classes must hold width × height values and votes C per pixel");
+    throw std::invalid_argument(std::string(who) + ": classes must hold width × height values and votes C per pixel");
   if (window <= 1) return classes;
-  if (window % 2 == 0) throw std::invalid_argument("vote_majority_filter: the window must be odd");
+  if (window % 2 == 0) throw std::invalid_argument(std::string(who) + ": the window must be odd");
   std::array<int, 256> index_of;
   index_of.fill(-1);
   for (std::size_t k = 0; k < C; ++k) index_of[codes[k]] = static_cast<int>(k);
   const int r = window / 2;
   std::vector<std::uint8_t> out(n);
-  std::vector<std::uint32_t> sum(C);
+  std::vector<Sum> sum(C);
   for (int y = 0; y < height; ++y) {
     const int y0 = std::max(0, y - r), y1 = std::min(height - 1, y + r);
     for (int x = 0; x < width; ++x) {
@@ -75,17 +84,19 @@ std::vector<std::uint8_t> vote_majority_filter(const std::vector<std::uint8_t>& 
         out[i] = own;
         continue;
       }
-      std::fill(sum.begin(), sum.end(), 0u);
+      std::fill(sum.begin(), sum.end(), Sum{0});
       const int x0 = std::max(0, x - r), x1 = std::min(width - 1, x + r);
       for (int yy = y0; yy <= y1; ++yy)
         for (int xx = x0; xx <= x1; ++xx) {
           const std::size_t j = static_cast<std::size_t>(yy) * static_cast<std::size_t>(width) + static_cast<std::size_t>(xx);
           if (classes[j] == 0) continue;
+          const Sum w = weight(i, j);
+          if (w == Sum{0}) continue;
           const std::uint16_t* v = votes.data() + j * C;
-          for (std::size_t k = 0; k < C; ++k) sum[k] += v[k];
+          for (std::size_t k = 0; k < C; ++k) sum[k] += w * v[k];
         }
       std::uint8_t best = own;
-      std::uint32_t best_votes = sum[static_cast<std::size_t>(index_of[own])];
+      Sum best_votes = sum[static_cast<std::size_t>(index_of[own])];
       for (std::size_t k = 0; k < C; ++k)
         if (sum[k] > best_votes || (sum[k] == best_votes && best != own && codes[k] < best))
           best = codes[k], best_votes = sum[k];
@@ -93,6 +104,16 @@ std::vector<std::uint8_t> vote_majority_filter(const std::vector<std::uint8_t>& 
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> vote_majority_filter(const std::vector<std::uint8_t>& classes,
+                                               const std::vector<std::uint16_t>& votes,
+                                               const std::vector<std::uint8_t>& codes, int width, int height,
+                                               int window) {
+  return summed_vote_filter<std::uint32_t>("vote_majority_filter", classes, votes, codes, width, height, window,
+                                           [](std::size_t, std::size_t) { return std::uint32_t{1}; });
 }
 
 namespace {
@@ -131,54 +152,16 @@ std::vector<std::uint8_t> guided_vote_majority_filter(const std::vector<std::uin
                                                       const std::vector<std::uint16_t>& votes,
                                                       const std::vector<std::uint8_t>& codes, const VoteGuide& guide,
                                                       int width, int height, int window) {
-  const std::size_t n = static_cast<std::size_t>(std::max(width, 0)) * static_cast<std::size_t>(std::max(height, 0));
-  const std::size_t C = codes.size();
-  if (width < 0 || height < 0 || classes.size() != n || votes.size() != n * C)
-    throw std::invalid_argument(
-        "guided_vote_majority_filter: classes must hold width × height values and votes C per pixel");
   if (guide.values == nullptr || guide.dims <= 0 || guide.stride < guide.dims || !(guide.bandwidth > 0))
     throw std::invalid_argument("guided_vote_majority_filter: the guide needs values, 0 < dims ≤ stride, bandwidth > 0");
-  if (window <= 1) return classes;
-  if (window % 2 == 0) throw std::invalid_argument("guided_vote_majority_filter: the window must be odd");
-  std::array<int, 256> index_of;
-  index_of.fill(-1);
-  for (std::size_t k = 0; k < C; ++k) index_of[codes[k]] = static_cast<int>(k);
-  const int r = window / 2;
   const double inv_h2 = 1.0 / (guide.bandwidth * guide.bandwidth * guide.dims);
-  std::vector<std::uint8_t> out(n);
-  std::vector<double> sum(C);
-  for (int y = 0; y < height; ++y) {
-    const int y0 = std::max(0, y - r), y1 = std::min(height - 1, y + r);
-    for (int x = 0; x < width; ++x) {
-      const std::size_t i = static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x);
-      const std::uint8_t own = classes[i];
-      if (own == 0 || index_of[own] < 0) {
-        out[i] = own;
-        continue;
-      }
-      std::fill(sum.begin(), sum.end(), 0.0);
-      const float* gi = guide.values + i * static_cast<std::size_t>(guide.stride);
-      const int x0 = std::max(0, x - r), x1 = std::min(width - 1, x + r);
-      for (int yy = y0; yy <= y1; ++yy)
-        for (int xx = x0; xx <= x1; ++xx) {
-          const std::size_t j = static_cast<std::size_t>(yy) * static_cast<std::size_t>(width) + static_cast<std::size_t>(xx);
-          if (classes[j] == 0) continue;
-          const float* gj = guide.values + j * static_cast<std::size_t>(guide.stride);
-          const double e = squared_distance(gi, gj, guide.dims) * inv_h2;
-          if (e >= kGuideSpan) continue;
-          const double wgt = guide_weight[static_cast<std::size_t>(e * kGuideSteps + 0.5)];
-          const std::uint16_t* v = votes.data() + j * C;
-          for (std::size_t k = 0; k < C; ++k) sum[k] += wgt * v[k];
-        }
-      std::uint8_t best = own;
-      double best_votes = sum[static_cast<std::size_t>(index_of[own])];
-      for (std::size_t k = 0; k < C; ++k)
-        if (sum[k] > best_votes || (sum[k] == best_votes && best != own && codes[k] < best))
-          best = codes[k], best_votes = sum[k];
-      out[i] = best;
-    }
-  }
-  return out;
+  const auto stride = static_cast<std::size_t>(guide.stride);
+  return summed_vote_filter<double>(
+      "guided_vote_majority_filter", classes, votes, codes, width, height, window,
+      [&](std::size_t i, std::size_t j) {
+        const double e = squared_distance(guide.values + i * stride, guide.values + j * stride, guide.dims) * inv_h2;
+        return e >= kGuideSpan ? 0.0 : guide_weight[static_cast<std::size_t>(e * kGuideSteps + 0.5)];
+      });
 }
 
 }  // namespace paddymrv::kernels

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "pipeline/errors.hpp"
+#include "pipeline/claim_records.hpp"
 #include "pipeline/result_reader.hpp"
 #include "pipeline/result_summary.hpp"
 
@@ -132,25 +133,22 @@ void crops_section(Html& h, const ResultReader& r, const CommuneColumns& c) {
 }
 
 void claims_section(Html& h, const ResultReader& r) {
-  if (!r.exists("/claims/claim_id")) return;
-  const auto ids = r.read_strings("/claims/claim_id");
-  const auto practice = r.read_strings("/claims/practice");
-  const auto verdict = r.read_strings("/claims/verdict");
-  const auto reason = r.read_strings("/claims/reason");
-  const auto events = r.read<std::int32_t>("/claims/drainage_events");
-  const auto rice = r.read<double>("/claims/rice_fraction");
-  const auto confidence = r.read<double>("/claims/confidence");
-  const auto area = r.read<double>("/claims/area_ha");
+  const ClaimRecords claims = read_claim_records(r);
+  if (claims.size() == 0) return;
+  const auto& ids = claims.claim_id;
+  const auto& practice = claims.practice;
+  const auto& verdict = claims.verdict;
+  const auto& reason = claims.reason;
+  const auto& events = claims.drainage_events;
+  const auto& rice = claims.rice_fraction;
+  const auto& confidence = claims.confidence;
+  const auto& area = claims.area_ha;
   // Clear-sky Sentinel-2 views of each field (results before they existed have none).
-  const bool optical = r.exists("/claims/optical/ndvi");
-  std::vector<std::string> s2_date;
-  std::vector<double> ndvi, lswi, clear;
-  if (optical) {
-    s2_date = r.read_strings("/claims/optical/date");
-    ndvi = r.read<double>("/claims/optical/ndvi");
-    lswi = r.read<double>("/claims/optical/lswi");
-    clear = r.read<double>("/claims/optical/clear_fraction");
-  }
+  const bool optical = claims.has_optical();
+  const auto& s2_date = claims.s2_date;
+  const auto& ndvi = claims.ndvi;
+  const auto& lswi = claims.lswi;
+  const auto& clear = claims.clear_fraction;
   const std::size_t t = s2_date.size();
   std::map<std::string, int> count;
   for (const auto& v : verdict) ++count[v];
@@ -168,7 +166,7 @@ void claims_section(Html& h, const ResultReader& r) {
     if (r.exists(ds))
       h.os << "<img alt=\"evidence " << esc(ids[c]) << "\" src=\"data:image/png;base64,"
            << base64(r.read<std::uint8_t>(ds)) << "\">";
-    if (optical && ndvi.size() == ids.size() * t) {
+    if (optical) {
       std::vector<std::vector<std::string>> rows;
       for (std::size_t k = 0; k < t; ++k) {
         const std::size_t i = c * t + k;

@@ -7,6 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "pipeline/claim_records.hpp"
 #include "pipeline/commune_table.hpp"
 #include "pipeline/result_reader.hpp"
 #include "pipeline/result_summary.hpp"
@@ -58,17 +59,7 @@ std::string province_lines(const Province& p) {
 // views (results written before /claims/optical existed have none).
 nlohmann::json claims_json(const ResultReader& r) {
   auto num = [](double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); };
-  const auto ids = r.read_strings("/claims/claim_id");
-  const auto practice = r.read_strings("/claims/practice");
-  const auto verdict = r.read_strings("/claims/verdict");
-  const auto reason = r.read_strings("/claims/reason");
-  const auto events = r.read<std::int32_t>("/claims/drainage_events");
-  const auto rice = r.read<double>("/claims/rice_fraction");
-  const auto confidence = r.read<double>("/claims/confidence");
-  const auto area = r.read<double>("/claims/area_ha");
-  const auto onset = r.read_strings("/claims/flood_onset");
-  const auto harvest = r.read_strings("/claims/harvest");
-  const auto observations = r.read<std::int32_t>("/claims/observations");
+  const ClaimRecords c = read_claim_records(r);
   std::vector<std::string> cols;
   const auto event_rows = r.exists("/claims/events") ? r.read_string_table("/claims/events", &cols)
                                                      : std::vector<std::vector<std::string>>{};
@@ -78,39 +69,29 @@ nlohmann::json claims_json(const ResultReader& r) {
     for (std::size_t k = 1; k < row.size() && k < cols.size(); ++k) e[cols[k]] = row[k];
     events_of[row[0]].push_back(e);
   }
-  const bool optical = r.exists("/claims/optical/ndvi");
-  std::vector<std::string> s2_date, s2_scene;
-  std::vector<double> ndvi, lswi, clear;
-  if (optical) {
-    s2_date = r.read_strings("/claims/optical/date");
-    s2_scene = r.read_strings("/claims/optical/scene_id");
-    ndvi = r.read<double>("/claims/optical/ndvi");
-    lswi = r.read<double>("/claims/optical/lswi");
-    clear = r.read<double>("/claims/optical/clear_fraction");
-  }
-  const std::size_t t = s2_date.size();
+  const std::size_t t = c.s2_date.size();
   nlohmann::json out = nlohmann::json::array();
-  for (std::size_t c = 0; c < ids.size(); ++c) {
+  for (std::size_t i = 0; i < c.size(); ++i) {
     nlohmann::json views = nlohmann::json::array();
-    for (std::size_t k = 0; optical && k < t && ndvi.size() == ids.size() * t; ++k) {
-      const std::size_t i = c * t + k;
-      if (std::isnan(ndvi[i])) continue;  // not seen clearly that date
-      views.push_back({{"date", s2_date[k]}, {"scene_id", s2_scene[k]}, {"ndvi", num(ndvi[i])},
-                       {"lswi", num(lswi[i])}, {"clear_fraction", num(clear[i])}});
+    for (std::size_t k = 0; c.has_optical() && k < t; ++k) {
+      const std::size_t v = i * t + k;
+      if (std::isnan(c.ndvi[v])) continue;  // not seen clearly that date
+      views.push_back({{"date", c.s2_date[k]}, {"scene_id", c.s2_scene[k]}, {"ndvi", num(c.ndvi[v])},
+                       {"lswi", num(c.lswi[v])}, {"clear_fraction", num(c.clear_fraction[v])}});
     }
-    const auto e = events_of.find(ids[c]);
-    out.push_back({{"claim_id", ids[c]},
-                   {"practice", practice[c]},
-                   {"verdict", verdict[c]},
-                   {"reason", reason[c]},
-                   {"drainage_events", events[c]},
+    const auto e = events_of.find(c.claim_id[i]);
+    out.push_back({{"claim_id", c.claim_id[i]},
+                   {"practice", c.practice[i]},
+                   {"verdict", c.verdict[i]},
+                   {"reason", c.reason[i]},
+                   {"drainage_events", c.drainage_events[i]},
                    {"events", e == events_of.end() ? nlohmann::json::array() : e->second},
-                   {"flood_onset", onset[c]},
-                   {"harvest", harvest[c]},
-                   {"radar_observations", observations[c]},
-                   {"rice_fraction", num(rice[c])},
-                   {"confidence", num(confidence[c])},
-                   {"area_ha", num(area[c])},
+                   {"flood_onset", c.flood_onset[i]},
+                   {"harvest", c.harvest[i]},
+                   {"radar_observations", c.observations[i]},
+                   {"rice_fraction", num(c.rice_fraction[i])},
+                   {"confidence", num(c.confidence[i])},
+                   {"area_ha", num(c.area_ha[i])},
                    {"clear_s2_views", views}});
   }
   return out;
