@@ -136,8 +136,9 @@ double squared_distance(const float* a, const float* b, int n) {
 // exp(−e) tabulated in steps of 1/64 (the weight is at most 0.8 % off,
 // far below what separates a field's pixels from its neighbours' — and it is
 // the same table everywhere, so results stay exact across blocks), up to
-// e = 20: beyond, e⁻²⁰ = 2·10⁻⁹ of a pixel's votes cannot change an outcome
-// short of an exact tie, and the neighbour is skipped. The exp was a third
+// e = 20: beyond, the neighbour is skipped — e⁻²⁰ = 2·10⁻⁹ of its votes
+// can only decide a near-exact tie (the rule is the same everywhere, so
+// results stay deterministic). The exp was a third
 // of the filter's time.
 constexpr double kGuideSpan = 20.0;
 constexpr int kGuideSteps = 64;
@@ -160,7 +161,7 @@ std::vector<std::uint8_t> guided_vote_majority_filter(const std::vector<std::uin
       "guided_vote_majority_filter", classes, votes, codes, width, height, window,
       [&](std::size_t i, std::size_t j) {
         const double e = squared_distance(guide.values + i * stride, guide.values + j * stride, guide.dims) * inv_h2;
-        return e >= kGuideSpan ? 0.0 : guide_weight[static_cast<std::size_t>(e * kGuideSteps + 0.5)];
+        return e < kGuideSpan ? guide_weight[static_cast<std::size_t>(e * kGuideSteps + 0.5)] : 0.0;  // NaN: 0
       });
 }
 

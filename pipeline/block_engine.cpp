@@ -252,7 +252,8 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
   }
   // Cloud edges the L2A mask misses would pull a field's NDVI down: the
   // claims' views use the crop features' clear-sky rule (usable SCL and no
-  // cloud/shadow within classifier.cloud_dilation pixels), read on the box
+  // cloud/shadow within the config's classifier.cloud_dilation pixels; a
+  // model carries its own, normally the same), read on the box
   // with that halo so that it does not depend on where blocks are cut.
   const int dilation = cfg.classifier_cloud_dilation;
   const std::optional<PixelWindow> scl_box =
@@ -288,7 +289,7 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
     }
     const auto clear = kernels::clear_sky_mask(scl_halo, scl_box->width, scl_box->height, scl_mask, dilation);
     for (std::size_t i = 0; i < scl_halo.size(); ++i)
-      if (!clear[i]) scl_halo[i] = 0;  // no data: never usable
+      if (!clear[i]) scl_halo[i] = 0;  // no data: never usable (the config refuses 0 in usable_scl)
     crop(scl_halo, *scl_box, *box, box_scl);
     b.claims_optical.add_date(d, box_claim, box_scl, scl_mask, {red, a_red->second.scale, a_red->second.offset},
                               {nir, a_nir->second.scale, a_nir->second.offset},

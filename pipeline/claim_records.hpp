@@ -19,7 +19,11 @@ struct ClaimRecords {
   // claim × scene (row-major), NaN where the field was not seen clearly.
   std::vector<std::string> s2_date, s2_scene;
   std::vector<double> ndvi, lswi, clear_fraction;
-  bool has_optical() const { return !s2_date.empty() && ndvi.size() == claim_id.size() * s2_date.size(); }
+  bool has_optical() const {
+    const std::size_t cells = claim_id.size() * s2_date.size();
+    return !s2_date.empty() && s2_scene.size() == s2_date.size() && ndvi.size() == cells && lswi.size() == cells &&
+           clear_fraction.size() == cells;
+  }
   std::size_t size() const { return claim_id.size(); }
 };
 

@@ -214,7 +214,10 @@ std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWind
   const std::size_t G = guided ? static_cast<std::size_t>(3 * fo.layout.s2_steps) : 0;
   std::vector<int> pred(n);
   std::vector<std::uint16_t> votes(soft ? n * C : 0);
-  std::vector<float> guide(n * G);
+  // Every value is written below before the filter reads it: no zero fill.
+  // Still ≈ 39 MB per 520² padded block (36 floats a pixel), the price of
+  // the guided filter; int16 would halve it.
+  const auto guide = std::make_unique_for_overwrite<float[]>(n * G);
   std::vector<float> slab(std::min(n, kSlabRows) * F);
   for (std::size_t first = 0; first < n; first += kSlabRows) {
     const std::size_t m = std::min(kSlabRows, n - first);
@@ -222,7 +225,7 @@ std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWind
     model.flat_forest.predict(slab.data(), m, static_cast<int>(F), pred.data() + first,
                               soft ? votes.data() + first * C : nullptr);
     for (std::size_t r = 0; r < m && G > 0; ++r)
-      std::copy_n(slab.data() + r * F, G, guide.data() + (first + r) * G);
+      std::copy_n(slab.data() + r * F, G, guide.get() + (first + r) * G);
   }
   std::vector<std::uint8_t> cls(padded.pixels());
   for (std::size_t i = 0; i < cls.size(); ++i)
@@ -231,7 +234,7 @@ std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWind
     std::vector<std::uint8_t> codes;
     for (const int c : model.flat_forest.class_codes()) codes.push_back(static_cast<std::uint8_t>(c));
     if (guided) {
-      const kernels::VoteGuide g{guide.data(), static_cast<int>(G), static_cast<int>(G), guide_bandwidth};
+      const kernels::VoteGuide g{guide.get(), static_cast<int>(G), static_cast<int>(G), guide_bandwidth};
       cls = kernels::guided_vote_majority_filter(cls, votes, codes, g, padded.width, padded.height, majority_window);
     } else {
       cls = kernels::vote_majority_filter(cls, votes, codes, padded.width, padded.height, majority_window);

@@ -574,7 +574,9 @@ void validate(const Config& c) {
   if (c.s1_resampling != "nearest" && c.s1_resampling != "bilinear")
     fail("sentinel1.resampling", "must be nearest or bilinear, got '" + c.s1_resampling + "'");
   for (int s : c.s2_usable_scl)
-    if (s < 0 || s > 11) fail("sentinel2.usable_scl", "SCL classes are 0–11, got " + std::to_string(s));
+    if (s < 1 || s > 11)
+      fail("sentinel2.usable_scl",
+           s == 0 ? "SCL 0 is no data, never usable" : "SCL classes are 0–11, got " + std::to_string(s));
   if (c.speckle_window < 1 || c.speckle_window > 31 || c.speckle_window % 2 == 0)
     fail("water_regime.speckle_window", "must be odd, 1–31");
   if (!(c.s1_looks >= 1)) fail("water_regime.s1_looks", "must be ≥ 1");

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -66,7 +67,13 @@ nlohmann::json claims_json(const ResultReader& r) {
   std::map<std::string, nlohmann::json> events_of;
   for (const auto& row : event_rows) {
     nlohmann::json e;
-    for (std::size_t k = 1; k < row.size() && k < cols.size(); ++k) e[cols[k]] = row[k];
+    for (std::size_t k = 1; k < row.size() && k < cols.size(); ++k) {
+      // Dates stay text; day counts and the evidence strength are numbers.
+      char* end = nullptr;
+      const double v = std::strtod(row[k].c_str(), &end);
+      const bool number = !row[k].empty() && end == row[k].c_str() + row[k].size();
+      e[cols[k]] = number ? nlohmann::json(v) : nlohmann::json(row[k]);
+    }
     events_of[row[0]].push_back(e);
   }
   const std::size_t t = c.s2_date.size();

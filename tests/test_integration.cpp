@@ -329,6 +329,11 @@ TEST(Integration, CommandLineExitCodesAndDryRun) {
       EXPECT_EQ(jc["verdict"], verdict[c]);
       EXPECT_EQ(jc["drainage_events"], events[c]);
       EXPECT_EQ(jc["events"].size(), static_cast<std::size_t>(events[c])) << ids[c];
+      for (const auto& ev : jc["events"]) {
+        EXPECT_TRUE(ev["first_dry"].is_string());
+        EXPECT_TRUE(ev["min_days"].is_number());
+        EXPECT_GE(ev["max_days"].get<double>(), ev["min_days"].get<double>());
+      }
       EXPECT_EQ(jc["clear_s2_views"].size(), static_cast<std::size_t>(seen[c])) << ids[c];
       for (const auto& v : jc["clear_s2_views"]) {
         EXPECT_GE(v["ndvi"].get<double>(), -1.0);
