@@ -25,6 +25,37 @@ Grid grid(const std::vector<const char*>& rows) {
   return g;
 }
 
+// The values of a per-pixel array (`stride` values a pixel, W pixels a row)
+// inside the window [x0, x1) × [y0, y1), in row order.
+template <class T>
+std::vector<T> window_of(const std::vector<T>& v, int W, int stride, int x0, int y0, int x1, int y1) {
+  std::vector<T> out;
+  for (int y = y0; y < y1; ++y)
+    for (int x = x0; x < x1; ++x) {
+      const auto i = (static_cast<std::size_t>(y) * W + x) * static_cast<std::size_t>(stride);
+      out.insert(out.end(), v.begin() + static_cast<std::ptrdiff_t>(i), v.begin() + static_cast<std::ptrdiff_t>(i + stride));
+    }
+  return out;
+}
+
+// The map filtered block by block the way classify_crops does it: each
+// bs × bs block read with a halo r clipped to the W × H map, filtered
+// (filter(x0, y0, x1, y1) returns the classes of that window), cropped.
+template <class Filter>
+Grid tiled(int W, int H, int bs, int r, Filter filter) {
+  Grid out(static_cast<std::size_t>(W) * H, 255);
+  for (int by = 0; by < H; by += bs)
+    for (int bx = 0; bx < W; bx += bs) {
+      const int x0 = std::max(0, bx - r), y0 = std::max(0, by - r);
+      const int x1 = std::min(W, bx + bs + r), y1 = std::min(H, by + bs + r);
+      const Grid f = filter(x0, y0, x1, y1);
+      for (int y = by; y < std::min(H, by + bs); ++y)
+        for (int x = bx; x < std::min(W, bx + bs); ++x)
+          out[static_cast<std::size_t>(y) * W + x] = f[static_cast<std::size_t>(y - y0) * (x1 - x0) + (x - x0)];
+    }
+  return out;
+}
+
 }  // namespace
 
 TEST(MajorityFilter, RemovesAnIsolatedPixel) {
@@ -94,21 +125,10 @@ TEST(MajorityFilter, BlocksWithAHaloGiveTheWholeMap) {
     const Grid whole = majority_filter(map, W, H, k);
     EXPECT_NE(whole, map);
     for (const int bs : {8, 13, 64}) {
-      Grid tiled(map.size(), 255);
-      for (int by = 0; by < H; by += bs)
-        for (int bx = 0; bx < W; bx += bs) {
-          const int r = k / 2;
-          const int x0 = std::max(0, bx - r), y0 = std::max(0, by - r);
-          const int x1 = std::min(W, bx + bs + r), y1 = std::min(H, by + bs + r);
-          Grid pad;
-          for (int y = y0; y < y1; ++y)
-            for (int x = x0; x < x1; ++x) pad.push_back(map[static_cast<std::size_t>(y) * W + x]);
-          const Grid f = majority_filter(pad, x1 - x0, y1 - y0, k);
-          for (int y = by; y < std::min(H, by + bs); ++y)
-            for (int x = bx; x < std::min(W, bx + bs); ++x)
-              tiled[static_cast<std::size_t>(y) * W + x] = f[static_cast<std::size_t>(y - y0) * (x1 - x0) + (x - x0)];
-        }
-      EXPECT_EQ(tiled, whole) << "window " << k << ", block " << bs;
+      const Grid blocks = tiled(W, H, bs, k / 2, [&](int x0, int y0, int x1, int y1) {
+        return majority_filter(window_of(map, W, 1, x0, y0, x1, y1), x1 - x0, y1 - y0, k);
+      });
+      EXPECT_EQ(blocks, whole) << "window " << k << ", block " << bs;
     }
   }
 }
@@ -175,26 +195,11 @@ TEST(VoteMajorityFilter, BlocksWithAHaloGiveTheWholeMap) {
   const Grid whole = vote_majority_filter(cls, votes, codes, W, H, k);
   EXPECT_NE(whole, cls);
   for (const int bs : {7, 16}) {
-    Grid tiled(cls.size(), 255);
-    for (int by = 0; by < H; by += bs)
-      for (int bx = 0; bx < W; bx += bs) {
-        const int x0 = std::max(0, bx - r), y0 = std::max(0, by - r);
-        const int x1 = std::min(W, bx + bs + r), y1 = std::min(H, by + bs + r);
-        Grid pad;
-        std::vector<std::uint16_t> pv;
-        for (int y = y0; y < y1; ++y)
-          for (int x = x0; x < x1; ++x) {
-            const std::size_t i = static_cast<std::size_t>(y) * W + x;
-            pad.push_back(cls[i]);
-            pv.insert(pv.end(), votes.begin() + static_cast<std::ptrdiff_t>(i * C),
-                      votes.begin() + static_cast<std::ptrdiff_t>((i + 1) * C));
-          }
-        const Grid f = vote_majority_filter(pad, pv, codes, x1 - x0, y1 - y0, k);
-        for (int y = by; y < std::min(H, by + bs); ++y)
-          for (int x = bx; x < std::min(W, bx + bs); ++x)
-            tiled[static_cast<std::size_t>(y) * W + x] = f[static_cast<std::size_t>(y - y0) * (x1 - x0) + (x - x0)];
-      }
-    EXPECT_EQ(tiled, whole) << "block " << bs;
+    const Grid blocks = tiled(W, H, bs, r, [&](int x0, int y0, int x1, int y1) {
+      return vote_majority_filter(window_of(cls, W, 1, x0, y0, x1, y1), window_of(votes, W, C, x0, y0, x1, y1), codes,
+                                  x1 - x0, y1 - y0, k);
+    });
+    EXPECT_EQ(blocks, whole) << "block " << bs;
   }
 }
 
@@ -264,29 +269,12 @@ TEST(GuidedVoteMajorityFilter, BlocksWithAHaloGiveTheWholeMapAndBadArgumentsAreR
   const Grid whole = guided_vote_majority_filter(cls, votes, codes, {g.data(), D, D, 0.1}, W, H, k);
   EXPECT_NE(whole, cls);
   for (const int bs : {5, 12}) {
-    Grid tiled(cls.size(), 255);
-    for (int by = 0; by < H; by += bs)
-      for (int bx = 0; bx < W; bx += bs) {
-        const int x0 = std::max(0, bx - r), y0 = std::max(0, by - r);
-        const int x1 = std::min(W, bx + bs + r), y1 = std::min(H, by + bs + r);
-        Grid pad;
-        std::vector<std::uint16_t> pv;
-        std::vector<float> pg;
-        for (int y = y0; y < y1; ++y)
-          for (int x = x0; x < x1; ++x) {
-            const std::size_t i = static_cast<std::size_t>(y) * W + x;
-            pad.push_back(cls[i]);
-            pv.insert(pv.end(), votes.begin() + static_cast<std::ptrdiff_t>(i * C),
-                      votes.begin() + static_cast<std::ptrdiff_t>((i + 1) * C));
-            pg.insert(pg.end(), g.begin() + static_cast<std::ptrdiff_t>(i * D),
-                      g.begin() + static_cast<std::ptrdiff_t>((i + 1) * D));
-          }
-        const Grid f = guided_vote_majority_filter(pad, pv, codes, {pg.data(), D, D, 0.1}, x1 - x0, y1 - y0, k);
-        for (int y = by; y < std::min(H, by + bs); ++y)
-          for (int x = bx; x < std::min(W, bx + bs); ++x)
-            tiled[static_cast<std::size_t>(y) * W + x] = f[static_cast<std::size_t>(y - y0) * (x1 - x0) + (x - x0)];
-      }
-    EXPECT_EQ(tiled, whole) << "block " << bs;
+    const Grid blocks = tiled(W, H, bs, r, [&](int x0, int y0, int x1, int y1) {
+      const std::vector<float> pg = window_of(g, W, D, x0, y0, x1, y1);
+      return guided_vote_majority_filter(window_of(cls, W, 1, x0, y0, x1, y1), window_of(votes, W, C, x0, y0, x1, y1),
+                                         codes, {pg.data(), D, D, 0.1}, x1 - x0, y1 - y0, k);
+    });
+    EXPECT_EQ(blocks, whole) << "block " << bs;
   }
   EXPECT_THROW(guided_vote_majority_filter(cls, votes, codes, {g.data(), D, D, 0.1}, W, H, 4), std::invalid_argument);
   EXPECT_THROW(guided_vote_majority_filter(cls, votes, codes, {nullptr, D, D, 0.1}, W, H, 3), std::invalid_argument);
