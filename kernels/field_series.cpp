@@ -15,11 +15,7 @@ std::int64_t fixed(float v) { return fixed_point::from_value(v); }
 
 FieldSeriesAccumulator::Sums& FieldSeriesAccumulator::sums(std::int32_t field) {
   auto [it, fresh] = fields_.try_emplace(field);
-  if (fresh) {
-    it->second.vv.assign(n_dates_, 0);
-    it->second.vh.assign(n_dates_, 0);
-    it->second.n.assign(n_dates_, 0);
-  }
+  if (fresh) it->second.dates = fixed_point::DatedPairSums(n_dates_);
   return it->second;
 }
 
@@ -30,9 +26,7 @@ void FieldSeriesAccumulator::add_date(std::size_t d, std::span<const std::int32_
     // Field means use the same usability rule as the observation counts.
     if (!s1_usable(vv[i], vh[i])) continue;
     Sums& s = sums(field[i]);
-    s.vv[d] += fixed(vv[i]);
-    s.vh[d] += fixed(vh[i]);
-    ++s.n[d];
+    s.dates.add(d, fixed(vv[i]), fixed(vh[i]));
   }
 }
 
@@ -49,7 +43,7 @@ void FieldSeriesAccumulator::merge(const FieldSeriesAccumulator& other) {
   if (other.n_dates_ != n_dates_) throw std::invalid_argument("FieldSeriesAccumulator::merge: date counts differ");
   for (const auto& [id, o] : other.fields_) {
     Sums& s = sums(id);
-    for (std::size_t d = 0; d < n_dates_; ++d) s.vv[d] += o.vv[d], s.vh[d] += o.vh[d], s.n[d] += o.n[d];
+    s.dates.merge(o.dates);
     s.pixels += o.pixels;
     s.rice_pixels += o.rice_pixels;
   }
@@ -63,10 +57,10 @@ FieldSeriesAccumulator::Series FieldSeriesAccumulator::series(std::int32_t field
   if (it == fields_.end()) return out;
   const Sums& s = it->second;
   for (std::size_t d = 0; d < n_dates_; ++d) {
-    if (s.n[d] == 0) continue;
-    out.vv[d] = static_cast<float>(fixed_point::mean(s.vv[d], s.n[d]));
-    out.vh[d] = static_cast<float>(fixed_point::mean(s.vh[d], s.n[d]));
-    out.max_usable_pixels = std::max(out.max_usable_pixels, static_cast<double>(s.n[d]));
+    if (s.dates.n[d] == 0) continue;
+    out.vv[d] = static_cast<float>(fixed_point::mean(s.dates.a[d], s.dates.n[d]));
+    out.vh[d] = static_cast<float>(fixed_point::mean(s.dates.b[d], s.dates.n[d]));
+    out.max_usable_pixels = std::max(out.max_usable_pixels, static_cast<double>(s.dates.n[d]));
   }
   out.pixels = s.pixels;
   out.rice_pixels = s.rice_pixels;

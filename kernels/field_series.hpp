@@ -12,6 +12,8 @@
 #include <span>
 #include <vector>
 
+#include "kernels/fixed_point.hpp"
+
 namespace paddymrv::kernels {
 
 class FieldSeriesAccumulator {
@@ -35,7 +37,7 @@ class FieldSeriesAccumulator {
 
  private:
   struct Sums {
-    std::vector<std::int64_t> vv, vh, n;
+    fixed_point::DatedPairSums dates;  // a = vv, b = vh
     std::int64_t pixels = 0, rice_pixels = 0;
   };
   Sums& sums(std::int32_t field);

@@ -17,11 +17,7 @@ std::int64_t fixed(float v) { return fixed_point::from_value(std::clamp(v, -1.0f
 
 OpticalFieldAccumulator::Sums& OpticalFieldAccumulator::sums(std::int32_t field) {
   auto [it, fresh] = fields_.try_emplace(field);
-  if (fresh) {
-    it->second.ndvi.assign(n_dates_, 0);
-    it->second.lswi.assign(n_dates_, 0);
-    it->second.n.assign(n_dates_, 0);
-  }
+  if (fresh) it->second.dates = fixed_point::DatedPairSums(n_dates_);
   return it->second;
 }
 
@@ -39,9 +35,7 @@ void OpticalFieldAccumulator::add_date(std::size_t d, std::span<const std::int32
     const float lswi = normalized_difference(v, reflectance(swir16.dn[i], swir16.scale, swir16.offset));
     if (std::isnan(ndvi) || std::isnan(lswi)) continue;
     Sums& s = sums(field[i]);
-    s.ndvi[d] += fixed(ndvi);
-    s.lswi[d] += fixed(lswi);
-    ++s.n[d];
+    s.dates.add(d, fixed(ndvi), fixed(lswi));
   }
 }
 
@@ -54,7 +48,7 @@ void OpticalFieldAccumulator::merge(const OpticalFieldAccumulator& other) {
   if (other.n_dates_ != n_dates_) throw std::invalid_argument("OpticalFieldAccumulator::merge: date counts differ");
   for (const auto& [id, o] : other.fields_) {
     Sums& s = sums(id);
-    for (std::size_t d = 0; d < n_dates_; ++d) s.ndvi[d] += o.ndvi[d], s.lswi[d] += o.lswi[d], s.n[d] += o.n[d];
+    s.dates.merge(o.dates);
     s.pixels += o.pixels;
   }
 }
@@ -68,10 +62,10 @@ OpticalFieldAccumulator::Series OpticalFieldAccumulator::series(std::int32_t fie
   if (it == fields_.end()) return out;
   const Sums& s = it->second;
   for (std::size_t d = 0; d < n_dates_; ++d) {
-    out.clear_pixels[d] = s.n[d];
-    if (s.n[d] == 0) continue;
-    out.ndvi[d] = fixed_point::mean(s.ndvi[d], s.n[d]);
-    out.lswi[d] = fixed_point::mean(s.lswi[d], s.n[d]);
+    out.clear_pixels[d] = s.dates.n[d];
+    if (s.dates.n[d] == 0) continue;
+    out.ndvi[d] = fixed_point::mean(s.dates.a[d], s.dates.n[d]);
+    out.lswi[d] = fixed_point::mean(s.dates.b[d], s.dates.n[d]);
   }
   out.pixels = s.pixels;
   return out;

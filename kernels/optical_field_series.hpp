@@ -21,6 +21,8 @@
 #include <span>
 #include <vector>
 
+#include "kernels/fixed_point.hpp"
+
 #include "kernels/scl_mask.hpp"
 
 namespace paddymrv::kernels {
@@ -57,7 +59,7 @@ class OpticalFieldAccumulator {
 
  private:
   struct Sums {
-    std::vector<std::int64_t> ndvi, lswi, n;
+    fixed_point::DatedPairSums dates;  // a = ndvi, b = lswi
     std::int64_t pixels = 0;
   };
   Sums& sums(std::int32_t field);

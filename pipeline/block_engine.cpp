@@ -253,24 +253,25 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
   // Cloud edges the L2A mask misses would pull a field's NDVI down: the
   // claims' views use the crop features' clear-sky rule (usable SCL and no
   // cloud/shadow within the config's classifier.cloud_dilation pixels; a
-  // model carries its own, normally the same), read on the box
-  // with that halo so that it does not depend on where blocks are cut.
+  // model carries its own, normally the same). SCL is read once per date
+  // with that halo, so the rule does not depend on where blocks are cut;
+  // the block's clear counts take its core.
   const int dilation = cfg.classifier_cloud_dilation;
-  const std::optional<PixelWindow> scl_box =
-      box ? std::optional<PixelWindow>(with_halo(*box, dilation, *in.grid)) : std::nullopt;
-  std::vector<std::uint8_t> scl, scl_halo, box_scl;
+  const PixelWindow scl_win = with_halo(w, dilation, *in.grid);
+  std::vector<std::uint8_t> scl_halo, scl, box_scl;
   std::vector<std::uint16_t> red, nir, swir;
   for (std::size_t d = 0; d < s2.size(); ++d) {
     const Scene* s = s2[d];
     const Asset& a = s->assets.at("SCL");
     try {
       // SCL is categorical: always nearest.
-      read_asset_window(in.cache, a, *in.grid, w, Resampling::nearest, scl);
+      read_asset_window(in.cache, a, *in.grid, scl_win, Resampling::nearest, scl_halo);
     } catch (const InputError& e) {
       if (!in.failures) throw;
       in.failures->record(s->id, e.what());
       continue;
     }
+    crop(scl_halo, scl_win, w, scl);
     kernels::add_s2_clear(scl, scl_mask, b.s2_clear);
     if (!box) continue;
     // Band names as the crop features read them (the catalogue maps common
@@ -278,7 +279,6 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
     const auto a_red = s->assets.find("B04"), a_nir = s->assets.find("B08"), a_swir = s->assets.find("B11");
     if (a_red == s->assets.end() || a_nir == s->assets.end() || a_swir == s->assets.end()) continue;
     try {
-      read_asset_window(in.cache, a, *in.grid, *scl_box, Resampling::nearest, scl_halo);
       read_asset_window(in.cache, a_red->second, *in.grid, *box, Resampling::nearest, red);
       read_asset_window(in.cache, a_nir->second, *in.grid, *box, Resampling::nearest, nir);
       read_asset_window(in.cache, a_swir->second, *in.grid, *box, Resampling::nearest, swir);
@@ -287,10 +287,10 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
       in.failures->record(s->id, e.what());
       continue;
     }
-    const auto clear = kernels::clear_sky_mask(scl_halo, scl_box->width, scl_box->height, scl_mask, dilation);
+    const auto clear = kernels::clear_sky_mask(scl_halo, scl_win.width, scl_win.height, scl_mask, dilation);
     for (std::size_t i = 0; i < scl_halo.size(); ++i)
       if (!clear[i]) scl_halo[i] = 0;  // no data: never usable (the config refuses 0 in usable_scl)
-    crop(scl_halo, *scl_box, *box, box_scl);
+    crop(scl_halo, scl_win, *box, box_scl);
     b.claims_optical.add_date(d, box_claim, box_scl, scl_mask, {red, a_red->second.scale, a_red->second.offset},
                               {nir, a_nir->second.scale, a_nir->second.offset},
                               {swir, a_swir->second.scale, a_swir->second.offset});

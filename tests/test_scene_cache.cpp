@@ -343,10 +343,10 @@ TEST(SceneCacheIntegration, NightWithOneNewSceneEqualsARunFromScratch) {
   const RunSummary n2 = run(dir / "night2.json", dir / "night2.h5", cache);
   const RunSummary scratch = run(dir / "night2.json", dir / "scratch.h5", "");
   EXPECT_EQ(n2.cache_hits, n1.cache_decoded) << "every window of the old scenes came from the cache";
-  // Without a crop model a block reads VV and VH of a Sentinel-1 scene; SCL of a Sentinel-2 one, plus its
-  // SCL (with the cloud dilation's halo), red, NIR and SWIR16 around the block's claimed fields (every
-  // 128-px block of the demo holds claims).
-  EXPECT_EQ(n2.cache_decoded, static_cast<std::uint64_t>(n2.blocks) * (newest.s1 ? 2 : 5));
+  // Without a crop model a block reads VV and VH of a Sentinel-1 scene; SCL of a Sentinel-2 one (with the
+  // cloud dilation's halo), plus its red, NIR and SWIR16 around the block's claimed fields (every 128-px
+  // block of the demo holds claims).
+  EXPECT_EQ(n2.cache_decoded, static_cast<std::uint64_t>(n2.blocks) * (newest.s1 ? 2 : 4));
   EXPECT_EQ(scratch.cache_hits + scratch.cache_decoded, 0u);
   expect_same_datasets(dir / "night2.h5", dir / "scratch.h5", {"/maps", "/communes", "/qa", "/claims", "/provenance"});
 
@@ -364,7 +364,7 @@ TEST(SceneCacheIntegration, NightWithOneNewSceneEqualsARunFromScratch) {
   EXPECT_TRUE(oldest_read);
   const RunSummary n3 = run(dir / "night3.json", dir / "night3.h5", cache);
   EXPECT_EQ(n3.cache_decoded, 0u);
-  EXPECT_EQ(n3.cache_hits, n2.cache_hits + n2.cache_decoded - static_cast<std::uint64_t>(n3.blocks) * (oldest.s1 ? 2 : 5));
+  EXPECT_EQ(n3.cache_hits, n2.cache_hits + n2.cache_decoded - static_cast<std::uint64_t>(n3.blocks) * (oldest.s1 ? 2 : 4));
   for (const auto& h : oldest_hashes) EXPECT_FALSE(fs::exists(dir / "cache" / h)) << h;
   EXPECT_LT(n3.cache_bytes, n2.cache_bytes);
   EXPECT_EQ(entries(dir / "cache").size(), n3.cache_hits);
