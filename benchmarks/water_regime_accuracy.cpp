@@ -80,6 +80,8 @@ int main(int argc, char** argv) {
       "looks", po::value<double>()->default_value(4.4), "looks per pixel the detector assumes (nominal GRD)")(
       "event-z", po::value<double>(), "override water_regime.event_z (for tuning on other seeds)")(
       "closure-fraction", po::value<double>(), "override the detector's closure_fraction (for tuning on other seeds)")(
+      "segment-tile", po::value<int>(), "override water_regime.segment_tile (0 = per-pixel maps)")(
+      "segment-max-cost", po::value<double>(), "override water_regime.segment_max_cost (for tuning on other seeds)")(
       "workdir", po::value<std::string>()->default_value("/tmp/paddymrv-accuracy"));
   po::variables_map vm;
   po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -160,6 +162,10 @@ int main(int argc, char** argv) {
   std::map<int, std::map<int, int>> confusion;  // truth → detected (0 = undetermined)
   std::map<int, std::map<int, int>> confusion_seen;  // observable regime → detected
   int correct = 0, over = 0, under = 0, undetermined = 0, total = 0;
+  double field_awd_px = 0;  // pixels of fields the detector calls multiple drainage
+  std::map<int, double> n_px_of;
+  for (std::size_t i = 0; i < field.size(); ++i)
+    if (regime_px[i] > 0) n_px_of[field[i]] += 1;
   int base_correct = 0, base_over = 0;
   int ceiling = 0, obs_correct = 0, obs_over = 0;  // against the observable regime
   std::map<int, int> undetermined_reasons;  // kernels::RegimeReason → fields
@@ -181,6 +187,7 @@ int main(int argc, char** argv) {
     if (vm.count("closure-fraction")) fp.closure_fraction = vm["closure-fraction"].as<double>();
     const auto r = kernels::detect_flood_cycle({days, fvv, fvh, looks * n_px}, fp);
     const int got = static_cast<int>(r.regime);
+    if (got == 3) field_awd_px += n_px_of[id];
     ++total;
     const int seen = observable.count(id) ? observable[id] : t;
     ceiling += seen == t;
@@ -233,6 +240,8 @@ int main(int argc, char** argv) {
   Config cfg = load_config((dir / "paddymrv.toml").string(),
                            {{"out", (dir / "claims_result.h5").string()}, {"rice-mask", (dir / "truth/crop_class.tif").string()}});
   if (vm.count("event-z")) cfg.event_z = vm["event-z"].as<double>();
+  if (vm.count("segment-tile")) cfg.segment_tile = vm["segment-tile"].as<int>();
+  if (vm.count("segment-max-cost")) cfg.segment_max_cost = vm["segment-max-cost"].as<double>();
   if (claims) run_job(cfg);
   std::vector<std::string> ids, verdict;
   if (claims) {
@@ -257,12 +266,55 @@ int main(int argc, char** argv) {
     else if ((verdict[c] == "verified") == t) ++v_ok;
     if (verdict[c] == "verified" && !t) ++v_false_verified;
   }
+  // Maps of the same run (per segment, else per pixel) against the truth on
+  // the truth's rice pixels, and the commune AWD area of DESIGN §4.
+  double map_acc = NAN, map_over = NAN, awd_vs_truth = NAN, awd_vs_seen = NAN, communes_within = NAN;
+  if (claims) {
+    const ResultReader rr(dir / "claims_result.h5");
+    const auto dims = rr.dims("/maps/water_regime");
+    if (dims.size() == 2 && dims[0] == static_cast<hsize_t>(h) && dims[1] == static_cast<hsize_t>(w)) {
+      const auto map = rr.read<std::uint8_t>("/maps/water_regime");
+      const auto commune = rr.read<std::int32_t>("/maps/commune_index");
+      const auto awd = rr.read<double>("/communes/awd_area_ha");
+      const double px_ha = gt[1] * gt[1] / 1e4;
+      std::vector<double> truth_awd(awd.size(), 0.0);
+      double n_rice = 0, ok = 0, over_px = 0, truth_total = 0, seen_total = 0;
+      for (std::size_t i = 0; i < map.size(); ++i) {
+        if (regime_px[i] == 0) continue;
+        ++n_rice;
+        ok += map[i] == regime_px[i];
+        over_px += map[i] != 255 && map[i] > regime_px[i];
+        const bool multiple = regime_px[i] == 3;
+        truth_total += multiple * px_ha;
+        seen_total += (observable.count(field[i]) ? observable[field[i]] == 3 : multiple) * px_ha;
+        if (multiple && commune[i] >= 0) truth_awd[static_cast<std::size_t>(commune[i])] += px_ha;
+      }
+      double got_total = 0;
+      int within = 0, judged = 0;
+      for (std::size_t c = 0; c < awd.size(); ++c) {
+        got_total += awd[c];
+        if (truth_awd[c] < 1.0) continue;  // communes with at least 1 ha of AWD
+        ++judged;
+        within += std::abs(awd[c] - truth_awd[c]) <= 0.1 * truth_awd[c];
+      }
+      map_acc = 100.0 * ok / std::max(1.0, n_rice);
+      map_over = 100.0 * over_px / std::max(1.0, n_rice);
+      awd_vs_truth = 100.0 * got_total / std::max(1e-9, truth_total);
+      awd_vs_seen = 100.0 * got_total / std::max(1e-9, seen_total);
+      communes_within = judged ? 100.0 * within / judged : NAN;
+      std::fprintf(stderr, "maps: AWD area %.1f ha detected, %.1f ha true, %.1f ha observable, %.1f ha on truth fields; %d of %d communes within 10 %%\n",
+                   got_total, truth_total, seen_total, field_awd_px * px_ha, within, judged);
+    } else {
+      std::fprintf(stderr, "maps: result grid differs from the truth grid, map columns left empty\n");
+    }
+  }
   auto cpct = [&](int a) { return 100.0 * a / std::max(1, n_claims); };
   auto pct = [&](int a) { return 100.0 * a / std::max(1, total); };
-  std::printf("| %llu | %d | %.1f | %d (CF %d, single %d, multiple %d) | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.1f | %.1f | %.1f |\n",
+  std::printf("| %llu | %d | %.1f | %d (CF %d, single %d, multiple %d) | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f |\n",
               static_cast<unsigned long long>(seed), revisit, params.s1_enl, total, confusion_rows[1],
               confusion_rows[2], confusion_rows[3], pct(correct), pct(over), pct(under), pct(undetermined),
               pct(ceiling), pct(obs_correct), pct(obs_over),
-              pct(base_correct), pct(base_over), n_claims, cpct(v_ok), cpct(v_false_verified), cpct(v_insufficient));
+              pct(base_correct), pct(base_over), n_claims, cpct(v_ok), cpct(v_false_verified), cpct(v_insufficient),
+              map_acc, map_over, awd_vs_truth, awd_vs_seen, communes_within);
   return 0;
 }

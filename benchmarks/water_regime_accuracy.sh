@@ -31,7 +31,9 @@ done
   echo
   echo 'Claims: `paddymrv run` on the same season with the truth crop map as rice mask; verdict correct = verified for a true claim, not_verified for a false one.'
   echo
-  echo "| seed | revisit (d) | ENL | rice fields | accuracy % | over-credit % | under % | undetermined % | observable ceiling % | accuracy vs observable % | over-credit vs observable % | per-pixel rule accuracy % | rule over-credit % | claims | verdict correct % | falsely verified % | insufficient_data % |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "Maps: the same run's /maps/water_regime on the truth's rice pixels (per segment, water_regime.segment_tile; per pixel where a segment is smaller than segment_min_pixels). AWD area = the sum of /communes/awd_area_ha against the truth's multiple-drainage area and against the area whose regime the radar could show (observable); communes judged where the truth holds ≥ 1 ha of AWD."
+  echo
+  echo "| seed | revisit (d) | ENL | rice fields | accuracy % | over-credit % | under % | undetermined % | observable ceiling % | accuracy vs observable % | over-credit vs observable % | per-pixel rule accuracy % | rule over-credit % | claims | verdict correct % | falsely verified % | insufficient_data % | map accuracy % (rice px) | map over-credit % (px) | AWD area / truth % | AWD area / observable % | communes' AWD within 10 % |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf "%s" "$rows"
 } | tee -a benchmarks/RESULTS.md

@@ -14,6 +14,7 @@
 
 #include "kernels/observation_count.hpp"
 #include "kernels/s2_indices.hpp"
+#include "kernels/series_segmentation.hpp"
 #include "kernels/speckle_filter.hpp"
 #include "pipeline/config.hpp"
 #include "pipeline/crop_features_block.hpp"
@@ -80,6 +81,96 @@ std::optional<PixelWindow> field_bounds(const std::vector<std::int32_t>& field, 
       }
   if (x1 < 0) return std::nullopt;
   return PixelWindow{w.x0 + x0, w.y0 + y0, x1 - x0 + 1, y1 - y0 + 1};
+}
+
+
+// Water regimes per segment (kernels/series_segmentation.hpp): inside each
+// tile of the grid-aligned segment_tile lattice, the masked pixels are
+// segmented on their unfiltered VV/VH series in dB; each segment of at least
+// segment_min_pixels is decided once on its mean linear series, with the
+// looks of its pixel count (as a claimed field is), and painted on all its
+// pixels (`decided` set). Tiles are cut at the block only when the block
+// size is not a multiple of the tile (engine_block_size prevents it).
+template <class Paint>
+void decide_segments(const S1Stack& stack, const PixelWindow& padded, const PixelWindow& w,
+                     const std::vector<std::uint8_t>& mask, const Config& cfg, const kernels::FloodCycleParams& flood,
+                     std::vector<std::uint8_t>& decided, Paint&& paint) {
+  const int T = cfg.segment_tile;
+  const std::size_t D = stack.days.size();
+  const kernels::SegmentationParams seg{cfg.segment_max_cost, cfg.segment_max_pixels};
+  std::vector<float> values;
+  std::vector<const float*> planes(2 * D);
+  std::vector<std::uint8_t> tile_mask;
+  std::vector<double> sum_vv, sum_vh;
+  std::vector<std::int32_t> count, pixels;
+  std::vector<float> mv(D), mh(D);
+  kernels::FloodCycleScratch scratch;
+  for (int ty = (w.y0 / T) * T; ty < w.y0 + w.height; ty += T) {
+    for (int tx = (w.x0 / T) * T; tx < w.x0 + w.width; tx += T) {
+      const int x0 = std::max(tx, w.x0), y0 = std::max(ty, w.y0);
+      const int tw = std::min(tx + T, w.x0 + w.width) - x0, th = std::min(ty + T, w.y0 + w.height) - y0;
+      const std::size_t tn = static_cast<std::size_t>(tw) * th;
+      auto core = [&](std::size_t t) {
+        return static_cast<std::size_t>(y0 - w.y0 + static_cast<int>(t / tw)) * w.width + (x0 - w.x0) +
+               static_cast<int>(t % tw);
+      };
+      auto pad = [&](std::size_t t) {
+        return static_cast<std::size_t>(y0 - padded.y0 + static_cast<int>(t / tw)) * padded.width + (x0 - padded.x0) +
+               static_cast<int>(t % tw);
+      };
+      tile_mask.assign(tn, 0);
+      bool any = false;
+      for (std::size_t t = 0; t < tn; ++t) any |= (tile_mask[t] = mask[core(t)]) != 0;
+      if (!any) continue;
+      values.assign(2 * D * tn, NAN);
+      for (std::size_t d = 0; d < D; ++d) {
+        float* pv = &values[2 * d * tn];
+        float* ph = pv + tn;
+        planes[2 * d] = pv, planes[2 * d + 1] = ph;
+        for (std::size_t t = 0; t < tn; ++t) {
+          if (!tile_mask[t]) continue;
+          const float vv = stack.vv[d][pad(t)], vh = stack.vh[d][pad(t)];
+          if (!kernels::s1_usable(vv, vh)) continue;
+          pv[t] = 10.0f * std::log10(vv), ph[t] = 10.0f * std::log10(vh);
+        }
+      }
+      const double noise = kernels::neighbour_noise_variance(tw, th, tile_mask, planes);
+      const std::vector<std::int32_t> label = kernels::segment_series(tw, th, tile_mask, planes, noise, seg);
+      std::int32_t n_seg = 0;
+      for (const std::int32_t l : label) n_seg = std::max(n_seg, l + 1);
+      sum_vv.assign(static_cast<std::size_t>(n_seg) * D, 0.0);
+      sum_vh.assign(sum_vv.size(), 0.0);
+      count.assign(sum_vv.size(), 0);
+      pixels.assign(static_cast<std::size_t>(n_seg), 0);
+      for (std::size_t t = 0; t < tn; ++t) {
+        if (label[t] < 0) continue;
+        const std::size_t k = static_cast<std::size_t>(label[t]);
+        ++pixels[k];
+        for (std::size_t d = 0; d < D; ++d) {
+          const float vv = stack.vv[d][pad(t)], vh = stack.vh[d][pad(t)];
+          if (!kernels::s1_usable(vv, vh)) continue;
+          sum_vv[k * D + d] += vv, sum_vh[k * D + d] += vh, ++count[k * D + d];
+        }
+      }
+      std::vector<std::optional<kernels::FloodCycle>> cycle(static_cast<std::size_t>(n_seg));
+      for (std::size_t k = 0; k < cycle.size(); ++k) {
+        if (pixels[k] < cfg.segment_min_pixels) continue;
+        std::int32_t most = 0;
+        for (std::size_t d = 0; d < D; ++d) {
+          const std::int32_t c = count[k * D + d];
+          most = std::max(most, c);
+          mv[d] = c > 0 ? static_cast<float>(sum_vv[k * D + d] / c) : NAN;
+          mh[d] = c > 0 ? static_cast<float>(sum_vh[k * D + d] / c) : NAN;
+        }
+        cycle[k] = kernels::detect_flood_cycle({stack.days, mv, mh, cfg.s1_looks * std::max(1, most)}, flood, scratch);
+      }
+      for (std::size_t t = 0; t < tn; ++t) {
+        if (label[t] < 0 || !cycle[static_cast<std::size_t>(label[t])]) continue;
+        decided[core(t)] = 1;
+        paint(core(t), *cycle[static_cast<std::size_t>(label[t])]);
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -174,30 +265,12 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
   }
   std::vector<std::vector<float>>& vv_stack = stack.vv;
   std::vector<std::vector<float>>& vh_stack = stack.vh;
-  std::vector<float> vv_core, vh_core;
-  std::vector<std::uint8_t> usable(n);
-  kernels::GapTracker gaps(n, 0);
-  for (std::size_t d = 0; d < stack.days.size(); ++d) {
-    crop(vv_stack[d], padded, w, vv_core);
-    crop(vh_stack[d], padded, w, vh_core);
-    kernels::add_s1_observations(vv_core, vh_core, b.s1_count, usable);
-    gaps.add(stack.days[d], usable);
-    if (in.claims) b.claims.add_date(d, claim, vv_core, vh_core);
-  }
-  gaps.finish(day_number(in.season_end, in.season_start), b.s1_max_gap);
 
-  // --- speckle filter, then the flooding cycle of every pixel.
-  const kernels::SpeckleFilterParams sp = despeckle(stack, padded, cfg);
-  // Looks after filtering: 1/L = 1/(W²L) + 1/(N L) on a homogeneous field
-  // (Quegan & Yu 2001); halved because windows straddle small terraces.
-  const double L = cfg.s1_looks, W2 = static_cast<double>(sp.window) * sp.window;
-  const double filtered_looks =
-      vv_stack.empty() ? L : std::max(L, 0.5 / (1.0 / (W2 * L) + 1.0 / (static_cast<double>(vv_stack.size()) * L)));
-
+  // --- where regimes are decided: the crop map's rice (class 1, after its
+  // majority filter, so maps, areas and regimes agree), a given rice mask,
+  // or, with neither, every pixel the radar shows as a paddy.
   std::vector<std::uint8_t> rice(n, 1);
   if (in.model) {
-    // Crop types (majority-filtered when configured); the rice mask is the
-    // final map's class 1, so maps, areas and water regimes agree.
     b.crop_class = classify_crops(in, w, *in.model, cfg.classifier_majority_window, cfg.classifier_majority_of,
                                   cfg.classifier_guide_bandwidth, &crop_s1);
     const std::size_t C = in.model->classes.size();
@@ -212,28 +285,59 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
     WindowReader(in.rice_mask_path, std::nullopt, *in.grid).read(w, Resampling::nearest, cls);
     for (std::size_t i = 0; i < n; ++i) rice[i] = cls[i] == 1;  // class code 1 = rice (DESIGN §3)
   }
+  const bool s1_rice_detector = !in.model && in.rice_mask_path.empty();
   b.water_regime.assign(n, 0);
   b.drainage_events.assign(n, 255);
   b.regime_confidence.assign(n, 0);
   b.cultivation_days.assign(n, 0);
+  std::vector<std::uint8_t> decided(n, 0);
+  // One pixel's (or its segment's) flooding cycle into the maps; false when
+  // the S1 rice detector says it is no paddy.
+  auto paint = [&](std::size_t i, const kernels::FloodCycle& c) {
+    if (s1_rice_detector && !kernels::looks_like_paddy(c, cfg.min_canopy_rise_db)) {
+      rice[i] = 0;
+      return;
+    }
+    b.water_regime[i] = static_cast<std::uint8_t>(c.regime);
+    if (c.regime != kernels::WaterRegime::undetermined)
+      b.drainage_events[i] = static_cast<std::uint8_t>(std::min<std::size_t>(c.events.size(), 254));
+    b.regime_confidence[i] = static_cast<std::uint8_t>(std::lround(100.0 * c.confidence));
+    b.cultivation_days[i] = static_cast<std::uint16_t>(std::clamp(c.cultivation_days, 0, 65535));
+  };
+
+  // --- segments first, on the unfiltered stack: a terrace's pixels averaged
+  // together carry its drainage where one pixel's speckle hides it.
+  if (cfg.segment_tile > 0 && !stack.days.empty())
+    decide_segments(stack, padded, w, rice, cfg, in.flood, decided, paint);
+
+  std::vector<float> vv_core, vh_core;
+  std::vector<std::uint8_t> usable(n);
+  kernels::GapTracker gaps(n, 0);
+  for (std::size_t d = 0; d < stack.days.size(); ++d) {
+    crop(vv_stack[d], padded, w, vv_core);
+    crop(vh_stack[d], padded, w, vh_core);
+    kernels::add_s1_observations(vv_core, vh_core, b.s1_count, usable);
+    gaps.add(stack.days[d], usable);
+    if (in.claims) b.claims.add_date(d, claim, vv_core, vh_core);
+  }
+  gaps.finish(day_number(in.season_end, in.season_start), b.s1_max_gap);
+
+  // --- the pixels no segment decided: speckle filter, then each pixel's own
+  // flooding cycle.
+  const kernels::SpeckleFilterParams sp = despeckle(stack, padded, cfg);
+  // Looks after filtering: 1/L = 1/(W²L) + 1/(N L) on a homogeneous field
+  // (Quegan & Yu 2001); halved because windows straddle small terraces.
+  const double L = cfg.s1_looks, W2 = static_cast<double>(sp.window) * sp.window;
+  const double filtered_looks =
+      vv_stack.empty() ? L : std::max(L, 0.5 / (1.0 / (W2 * L) + 1.0 / (static_cast<double>(vv_stack.size()) * L)));
   std::vector<float> pv(days.size()), ph(days.size());
   for (int y = 0; y < w.height; ++y) {
     for (int x = 0; x < w.width; ++x) {
       const std::size_t i = static_cast<std::size_t>(y) * w.width + x;
-      if (!rice[i]) continue;
+      if (!rice[i] || decided[i]) continue;
       const std::size_t pi = static_cast<std::size_t>(y + w.y0 - padded.y0) * padded.width + (x + w.x0 - padded.x0);
       for (std::size_t k = 0; k < days.size(); ++k) pv[k] = vv_stack[k][pi], ph[k] = vh_stack[k][pi];
-      const auto c = kernels::detect_flood_cycle({days, pv, ph, filtered_looks}, in.flood);
-      if (!in.model && in.rice_mask_path.empty() && !kernels::looks_like_paddy(c, cfg.min_canopy_rise_db)) {
-        rice[i] = 0;
-        continue;
-      }
-      b.water_regime[i] = static_cast<std::uint8_t>(c.regime);
-      if (c.regime != kernels::WaterRegime::undetermined) {
-        b.drainage_events[i] = static_cast<std::uint8_t>(std::min<std::size_t>(c.events.size(), 254));
-      }
-      b.regime_confidence[i] = static_cast<std::uint8_t>(std::lround(100.0 * c.confidence));
-      b.cultivation_days[i] = static_cast<std::uint16_t>(std::clamp(c.cultivation_days, 0, 65535));
+      paint(i, kernels::detect_flood_cycle({days, pv, ph, filtered_looks}, in.flood));
     }
   }
   if (in.claims) b.claims.add_pixels(claim, rice);
@@ -299,12 +403,17 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
   return b;
 }
 
+int engine_block_size(const Config& cfg, int block_size) {
+  const int t = cfg.segment_tile;
+  return t > 0 ? (block_size + t - 1) / t * t : block_size;
+}
+
 void run_block_engine(const EngineInputs& in, const EngineOptions& opt,
                       const std::function<void(BlockProducts&)>& sink,
                       const std::function<void(std::size_t, std::size_t)>& progress) {
   const int threads = opt.threads > 0 ? opt.threads : tbb::info::default_concurrency();
   const int tokens = opt.blocks_in_flight > 0 ? opt.blocks_in_flight : 2 * threads;
-  const auto windows = in.grid->blocks(opt.block_size);
+  const auto windows = in.grid->blocks(engine_block_size(*in.config, opt.block_size));
   std::size_t next = 0, done = 0;
 
   tbb::task_arena arena(threads);

@@ -109,6 +109,11 @@ kernels::SpeckleFilterParams despeckle(S1Stack& stack, const PixelWindow& window
 // function of (inputs, window) apart from reporting decode failures.
 BlockProducts process_block(const EngineInputs& in, std::size_t index, const PixelWindow& w);
 
+// The block side the engine uses: `block_size` rounded up to a multiple of
+// water_regime.segment_tile, so that no block edge cuts a segment tile and
+// the maps do not depend on the block size.
+int engine_block_size(const Config& cfg, int block_size);
+
 struct EngineOptions {
   int threads = 0;           // 0 = all cores
   int blocks_in_flight = 0;  // 0 = 2 × threads

@@ -71,6 +71,10 @@ struct Config {
   std::string rice_mask = "sentinel1";
   double min_canopy_rise_db = 4.0;
   int speckle_window = 5;
+  int segment_tile = 64;
+  double segment_max_cost = 2.0;
+  int segment_max_pixels = 1024;
+  int segment_min_pixels = 4;
   double s1_looks = 4.4;
   int min_observations = 6;
   int min_days_after_onset = 10;

@@ -193,6 +193,21 @@ std::vector<Parameter> build_parameters() {
       int_param("water_regime.speckle_window", "",
                 "Window of the multi-temporal speckle filter (Quegan & Yu 2001) for the per-pixel maps, odd px.",
                 &Config::speckle_window),
+      int_param("water_regime.segment_tile", "",
+                "Maps decide regimes per segment: rice pixels sharing one radar history (a terrace), found by "
+                "region merging inside tiles of this side (px), aligned to the grid so that segments never depend "
+                "on where blocks are cut (grid.block_size is rounded up to a multiple). 0 = per pixel.",
+                &Config::segment_tile),
+      double_param("water_regime.segment_max_cost", "",
+                   "Segments merge while Ward's cost per compared value stays below this many times one pixel's "
+                   "speckle variance (≈ 1 between two halves of one field; 2 = the default, see "
+                   "kernels/series_segmentation.hpp).",
+                   &Config::segment_max_cost),
+      int_param("water_regime.segment_max_pixels", "", "Largest segment (px): a field, not a valley.",
+                &Config::segment_max_pixels),
+      int_param("water_regime.segment_min_pixels", "",
+                "Segments smaller than this keep the per-pixel decision on the speckle-filtered series.",
+                &Config::segment_min_pixels),
       double_param("water_regime.s1_looks", "",
                    "Equivalent number of looks of one Sentinel-1 pixel (GRD IW ≈ 4.4, ESA product definition).",
                    &Config::s1_looks),
@@ -579,6 +594,11 @@ void validate(const Config& c) {
            s == 0 ? "SCL 0 is no data, never usable" : "SCL classes are 0–11, got " + std::to_string(s));
   if (c.speckle_window < 1 || c.speckle_window > 31 || c.speckle_window % 2 == 0)
     fail("water_regime.speckle_window", "must be odd, 1–31");
+  if (c.segment_tile != 0 && (c.segment_tile < 8 || c.segment_tile > 1024))
+    fail("water_regime.segment_tile", "must be 0 (per pixel) or 8–1024");
+  if (!(c.segment_max_cost > 0)) fail("water_regime.segment_max_cost", "must be > 0");
+  if (c.segment_max_pixels < 1) fail("water_regime.segment_max_pixels", "must be ≥ 1");
+  if (c.segment_min_pixels < 1) fail("water_regime.segment_min_pixels", "must be ≥ 1");
   if (!(c.s1_looks >= 1)) fail("water_regime.s1_looks", "must be ≥ 1");
   if (c.min_observations < 3) fail("water_regime.min_observations", "must be ≥ 3");
   if (!(c.event_z > c.flooded_z)) fail("water_regime.event_z", "must exceed water_regime.flooded_z");

@@ -154,7 +154,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     summary.exit_code = summary.scenes_quarantined > 0 ? kExitOkWithQuarantine : kExitOk;
   };
   select_scenes();
-  summary.blocks = static_cast<int>(grid.blocks(cfg.block_size).size());
+  summary.blocks = static_cast<int>(grid.blocks(engine_block_size(cfg, cfg.block_size)).size());
   spdlog::info("{} scenes used ({} Sentinel-1, {} Sentinel-2), {} quarantined, {} skipped; {} blocks",
                summary.scenes_used, summary.s1_used, summary.s2_used, summary.scenes_quarantined,
                summary.scenes_skipped, summary.blocks);
