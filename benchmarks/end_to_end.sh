@@ -116,6 +116,16 @@ for preset in "${presets[@]}"; do
     measure "$preset/run_t$t" "$bin" run --config "$dir/paddymrv.toml" --out "$dir/result-t$t.h5" \
       --threads "$t" --block-size "$block" --report-format none --log-file "$dir/run-t$t.log" "${model_args[@]}"
   done
+  # Area scaling compares the engine, not the forests: each preset's model
+  # is trained on its own samples, and a larger preset's forest is deeper
+  # (bench-m 274 k nodes, mean depth 13.4, against bench-s 95 k and 11.3), so
+  # its prediction costs more per pixel. The later presets also run with the
+  # first preset's model (same features: same dates).
+  if [ "$have_train" = 1 ] && [ "$preset" != "${presets[0]}" ]; then
+    measure "$preset/run_t1_m0" "$bin" run --config "$dir/paddymrv.toml" --out "$dir/result-m0.h5" \
+      --threads 1 --block-size "$block" --report-format none --log-file "$dir/run-m0.log" \
+      --model "$work/${presets[0]}/model.yml"
+  fi
   # RSS flatness is compared on a run whose blocks are small enough that
   # every preset keeps 2 × threads full blocks in flight (the engine's
   # plateau), with GDAL's block cache bounded below the inputs' size: with
@@ -147,6 +157,7 @@ for preset in "${presets[@]}"; do
     steps+=("$preset/otb_concat" "$preset/otb_train" "$preset/otb_classify")
     chain_total "$preset/otb" "${steps[@]}"
     chain_total "$preset/otb_despeckle" "${steps[@]:0:$i}"
+    chain_total "$preset/otb_nightly" "${steps[@]:0:$i}" "$preset/otb_concat" "$preset/otb_classify"
     echo "  $preset/otb (chain): ${wall[$preset/otb]} s, peak RSS ${rss[$preset/otb]} MiB" >&2
   fi
 done
@@ -166,7 +177,7 @@ ram=$(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)
   echo "| preset | grid | what | wall (s) | peak RSS (MiB) |"
   echo "|---|---|---|---|---|"
   for preset in "${presets[@]}"; do
-    for name in decode_all decode_run warp_all warp_run train run_t1 "run_t$threads" run_mem otb_despeckle otb_concat otb_train otb_classify otb; do
+    for name in decode_all decode_run warp_all warp_run train run_t1 run_t1_m0 "run_t$threads" run_mem otb_despeckle otb_concat otb_train otb_classify otb_nightly otb; do
       key=$preset/$name
       [ -n "${wall[$key]:-}" ] || continue
       case $name in
@@ -176,11 +187,13 @@ ram=$(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)
         warp_run) what="generic-warp floor, assets run reads";;
         train) what="paddymrv train";;
         run_t1) what="paddymrv run, 1 thread";;
+        run_t1_m0) what="paddymrv run, 1 thread, with ${presets[0]}'s model (area scaling)";;
         run_mem) what="paddymrv run, $threads threads, ${mem_block}-px blocks, GDAL cache 16 MiB (RSS flatness)";;
         otb_despeckle) what="OTB Despeckle (Lee r=2), all radar assets";;
         otb_concat) what="OTB ConcatenateImages";;
         otb_train) what="OTB TrainImagesClassifier (RF)";;
         otb_classify) what="OTB ImageClassifier";;
+        otb_nightly) what="OTB chain without training (Despeckle + Concatenate + ImageClassifier)";;
         otb) what="**OTB chain total**";;
         *) what="paddymrv run, $threads threads";;
       esac
@@ -203,16 +216,29 @@ ram=$(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)
     v=$(ratio "$r1" "${wall[$preset/warp_run]}")
     echo "| $preset | run (1 thread) faster than warp floor (assets run reads) | $v× | $(check "$v" "<=" 1) |"
     if [ -n "${wall[$preset/otb]:-}" ]; then
-      v=$(ratio "${wall[$preset/otb]}" "$rn")
-      echo "| $preset | run ≥ 3× faster than OTB chain ($threads threads) | $v× faster | $(check "$v" ">=" 3) |"
+      # Like for like: the nightly work without training on both sides (a
+      # model is trained once a season), and both chains with their training.
+      # Until 2026-11-29 17:18 this line divided OTB *with* its training by
+      # run *without* ours, which flattered run.
+      v=$(ratio "${wall[$preset/otb_nightly]}" "$rn")
+      echo "| $preset | run ≥ 3× faster than OTB chain without training ($threads threads) | $v× faster | $(check "$v" ">=" 3) |"
+      if [ -n "${wall[$preset/train]:-}" ]; then
+        both=$(awk -v a="$rn" -v b="${wall[$preset/train]}" 'BEGIN{printf "%.2f", a+b}')
+        v=$(ratio "${wall[$preset/otb]}" "$both")
+        echo "| $preset | train + run ≥ 3× faster than the whole OTB chain ($threads threads) | $v× faster | $(check "$v" ">=" 3) |"
+      fi
     fi
     v=$(ratio "$r1" "$rn")
     echo "| $preset | $threads threads ≥ 1.7× 1 thread | $v× | $(check "$v" ">=" 1.7) |"
     if [ -n "$prev" ]; then
       a=$(awk -v p="${grid_px[$preset]}" -v q="${grid_px[$prev]}" 'BEGIN{split(p,x,"x"); split(q,y,"x"); printf "%.2f", (x[1]*x[2])/(y[1]*y[2])}')
-      v=$(ratio "$r1" "${wall[$prev/run_t1]}")
       lim=$(awk -v a="$a" 'BEGIN{printf "%.2f", 1.1*a}')
-      echo "| $preset vs $prev | ${a}× area → ≤ ${lim}× time (1 thread) | $v× | $(check "$v" "<=" "$lim") |"
+      if [ -n "${wall[$preset/run_t1_m0]:-}" ] && [ "$prev" = "${presets[0]}" ]; then
+        v=$(ratio "${wall[$preset/run_t1_m0]}" "${wall[$prev/run_t1]}")
+        echo "| $preset vs $prev | ${a}× area → ≤ ${lim}× time (1 thread, same model) | $v× | $(check "$v" "<=" "$lim") |"
+      fi
+      v=$(ratio "$r1" "${wall[$prev/run_t1]}")
+      echo "| $preset vs $prev | ${a}× area → ≤ ${lim}× time (1 thread, each preset's own model) | $v× | $(check "$v" "<=" "$lim") |"
       v=$(ratio "${rss[$preset/run_mem]}" "${rss[$prev/run_mem]}")
       echo "| $preset vs $prev | peak RSS flat (< 1.3×, $threads threads, ${mem_block}-px blocks) | $v× | $(check "$v" "<=" 1.3) |"
     fi
@@ -250,8 +276,8 @@ ram=$(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)
     printf "| paddymrv run, 16-core server (same per-core speed, parallel efficiency %.0f %% as measured, ≥ 50 %%) | | %.1f h |\n", 100 * (eff > 0.5 ? eff : 0.5), srv / 3600;
     printf "| decode floor, every asset, 1 core | %.1f ns per source pixel | %.2f h |\n", 1e9 * d, dprov / 3600;
     printf "| decode floor, assets run reads, 1 core | %.1f ns per source pixel | %.2f h |\n", 1e9 * dr, drprov / 3600;
-    printf "\nWhat bounds it: compute, not reading — run costs %.0f× the decode floor of the assets it reads (per-pixel flood-cycle detection, crop features and RF, the serial claim-evidence PNGs; see docs/performance.md).\n", (one) / (drprov > 0 ? drprov : 1);
-    printf "Caveat: the per-pixel detection grows slightly faster than the number of dates (BM_FloodCycle, 25 → 50 dates: ≈ 2.2× per pixel), so scaling linearly from %d to 25 S1 dates slightly under-estimates.\n", s1;
+    printf "\nWhat bounds it: compute, not reading — run costs %.0f× the decode floor of the assets it reads (crop features, random-forest prediction and the guided vote filter, the segmentation and flood cycles of the water regimes, claims and their evidence pictures; see docs/performance.md).\n", (one) / (drprov > 0 ? drprov : 1);
+    printf "Caveat: the flood-cycle detection (per segment, and per pixel in segments under water_regime.segment_min_pixels) grows slightly faster than the number of dates (BM_FloodCycle, 25 → 50 dates: ≈ 2.2× per series), and the segmentation with it, so scaling linearly from %d to 25 S1 dates slightly under-estimates.\n", s1;
   }'
 } >>"$results"
 echo "end_to_end: section appended to $results" >&2
