@@ -83,7 +83,6 @@ std::optional<PixelWindow> field_bounds(const std::vector<std::int32_t>& field, 
   return PixelWindow{w.x0 + x0, w.y0 + y0, x1 - x0 + 1, y1 - y0 + 1};
 }
 
-
 // Water regimes per segment (kernels/series_segmentation.hpp): inside each
 // tile of the grid-aligned segment_tile lattice, the masked pixels are
 // segmented on their unfiltered VV/VH series in dB; each segment of at least
