@@ -135,6 +135,12 @@ struct Config {
   int classifier_majority_window = 9;  // k×k mode filter of the crop map; 0/1 = off (default: tuning seeds, docs)
   std::string classifier_majority_of = "guided";  // "guided" (tree votes weighted by S2 likeness, default: tuning seeds), "votes" or "classes"
   double classifier_guide_bandwidth = 0.1;        // "guided": RMS difference of the S2 index series weighing e⁻¹
+  // Field-level voting: tree votes summed inside segments of the S2 index
+  // series (kernels/segment_vote.hpp), on grid-aligned tiles; 0 = off.
+  int classifier_segment_tile = 0;
+  double classifier_segment_max_cost = 2.0;  // Ward cost per value, in units of the tile's neighbour noise
+  int classifier_segment_max_pixels = 1024;
+  int classifier_segment_min_pixels = 4;  // smaller segments keep the majority filter's classes
 
   // [engine]
   int threads = 0;

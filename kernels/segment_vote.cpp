@@ -1,0 +1,104 @@
+#include "kernels/segment_vote.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace paddymrv::kernels {
+
+std::vector<std::int32_t> guide_segments(const std::vector<std::uint8_t>& classes, const SegmentGuide& guide,
+                                         int x0, int y0, int width, int height, const SegmentVoteParams& p) {
+  if (width < 0 || height < 0 || classes.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height))
+    throw std::invalid_argument("guide_segments: classes must hold width × height values");
+  if (p.tile < 1) throw std::invalid_argument("guide_segments: the tile must be ≥ 1 px");
+  if (guide.values == nullptr || guide.dims <= 0 || guide.stride < guide.dims)
+    throw std::invalid_argument("guide_segments: the guide needs values and 0 < dims ≤ stride");
+  const int T = p.tile;
+  const auto D = static_cast<std::size_t>(guide.dims), stride = static_cast<std::size_t>(guide.stride);
+  std::vector<std::int32_t> label(classes.size(), -1);
+  std::vector<float> values;
+  std::vector<const float*> planes(D);
+  std::vector<std::uint8_t> mask;
+  std::int32_t next = 0;
+  // Tiles of the lattice k·T in grid coordinates; floor division so that
+  // arrays starting anywhere (x0 ≥ 0 on a grid) find the same tiles.
+  const int tx_first = x0 / T * T, ty_first = y0 / T * T;
+  for (int ty = ty_first; ty < y0 + height; ty += T)
+    for (int tx = tx_first; tx < x0 + width; tx += T) {
+      const int ax = std::max(tx, x0) - x0, ay = std::max(ty, y0) - y0;  // tile origin in the array
+      const int tw = std::min(tx + T, x0 + width) - x0 - ax, th = std::min(ty + T, y0 + height) - y0 - ay;
+      const std::size_t tn = static_cast<std::size_t>(tw) * static_cast<std::size_t>(th);
+      auto at = [&](std::size_t t) {
+        return static_cast<std::size_t>(ay + static_cast<int>(t / static_cast<std::size_t>(tw))) * width + ax +
+               static_cast<int>(t % static_cast<std::size_t>(tw));
+      };
+      mask.assign(tn, 0);
+      bool any = false;
+      for (std::size_t t = 0; t < tn; ++t) any |= (mask[t] = classes[at(t)] != 0) != 0;
+      if (!any) continue;
+      // Planes (one per guide value) for the segmentation kernel.
+      values.resize(D * tn);
+      for (std::size_t t = 0; t < tn; ++t) {
+        const float* g = guide.values + at(t) * stride;
+        for (std::size_t d = 0; d < D; ++d) values[d * tn + t] = g[d];
+      }
+      for (std::size_t d = 0; d < D; ++d) planes[d] = values.data() + d * tn;
+      const double noise = neighbour_noise_variance(tw, th, mask, planes);
+      const std::vector<std::int32_t> seg = segment_series(tw, th, mask, planes, noise, p.segmentation);
+      std::int32_t n_seg = 0;
+      for (std::size_t t = 0; t < tn; ++t)
+        if (seg[t] >= 0) {
+          label[at(t)] = next + seg[t];
+          n_seg = std::max(n_seg, seg[t] + 1);
+        }
+      next += n_seg;
+    }
+  return label;
+}
+
+std::vector<std::uint8_t> segment_vote(const std::vector<std::uint8_t>& classes,
+                                       const std::vector<std::uint16_t>& votes,
+                                       const std::vector<std::uint8_t>& codes,
+                                       const std::vector<std::int32_t>& segment, int min_pixels) {
+  const std::size_t n = classes.size(), C = codes.size();
+  if (segment.size() != n || votes.size() != n * C)
+    throw std::invalid_argument("segment_vote: segment must hold one label and votes C values per pixel");
+  std::int32_t n_seg = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (classes[i] != 0) n_seg = std::max(n_seg, segment[i] + 1);
+  // Sums of up to max_pixels × trees votes: 64-bit, exact, order-free.
+  std::vector<std::uint64_t> sum(static_cast<std::size_t>(n_seg) * C, 0);
+  std::vector<std::int32_t> pixels(static_cast<std::size_t>(n_seg), 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (classes[i] == 0 || segment[i] < 0) continue;
+    const auto s = static_cast<std::size_t>(segment[i]);
+    ++pixels[s];
+    for (std::size_t k = 0; k < C; ++k) sum[s * C + k] += votes[i * C + k];
+  }
+  std::vector<std::int16_t> winner(static_cast<std::size_t>(n_seg), -1);
+  for (std::size_t s = 0; s < winner.size(); ++s) {
+    if (pixels[s] < min_pixels) continue;
+    std::uint64_t best = 0;
+    for (std::size_t k = 0; k < C; ++k) {
+      const std::uint64_t v = sum[s * C + k];
+      if (v == 0) continue;
+      if (winner[s] < 0 || v > best || (v == best && codes[k] < codes[static_cast<std::size_t>(winner[s])]))
+        winner[s] = static_cast<std::int16_t>(k), best = v;
+    }
+  }
+  std::vector<std::uint8_t> out(classes);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (classes[i] == 0 || segment[i] < 0) continue;
+    const std::int16_t k = winner[static_cast<std::size_t>(segment[i])];
+    if (k >= 0) out[i] = codes[static_cast<std::size_t>(k)];
+  }
+  return out;
+}
+
+std::vector<std::uint8_t> segment_vote_filter(const std::vector<std::uint8_t>& classes,
+                                              const std::vector<std::uint16_t>& votes,
+                                              const std::vector<std::uint8_t>& codes, const SegmentGuide& guide,
+                                              int x0, int y0, int width, int height, const SegmentVoteParams& p) {
+  return segment_vote(classes, votes, codes, guide_segments(classes, guide, x0, y0, width, height, p), p.min_pixels);
+}
+
+}  // namespace paddymrv::kernels
