@@ -73,7 +73,8 @@ Scenario parse_scenario(const std::string& s) {
 // field-level voting inside segments (classifier.segment_tile = 64) after
 // the filter: "9gs", "0s" (on the unfiltered map); "s4" with segment_max_cost
 // 4, "s4p4096" also with segment_max_pixels 4096, "s4m16" with
-// segment_min_pixels 16.
+// segment_min_pixels 16, "s4P" with segment_mode = pool (votes pooled per
+// segment before the filter).
 struct Filter {
   int window = 0;
   std::string of = "classes";
@@ -81,6 +82,7 @@ struct Filter {
   bool segments = false;
   double seg_cost = 0;   // 0: the config's
   int seg_max_pixels = 0, seg_min_pixels = 0;  // 0: the config's
+  bool seg_pool = false;  // classifier.segment_mode = pool
   std::string text;      // as given
   std::string tag() const { return text; }
   std::string label() const {
@@ -98,7 +100,7 @@ struct Filter {
       }
     }
     if (segments) {
-      l += " + segments";
+      l += seg_pool ? " + pooled segments" : " + segments";
       char b[96] = "";
       if (seg_cost > 0) std::snprintf(b, sizeof b, " cost %.3g", seg_cost);
       l += b;
@@ -141,6 +143,10 @@ std::vector<Filter> parse_windows(const std::string& s) {
       while (pos < rest.size()) {
         const char c = rest[pos++];
         const int v = static_cast<int>(number(rest, pos));
+        if (c == 'P') {
+          f.seg_pool = true;
+          continue;
+        }
         if (c == 'p') f.seg_max_pixels = v;
         else if (c == 'm') f.seg_min_pixels = v;
         else throw std::invalid_argument("--windows: unknown suffix in " + item);
@@ -260,6 +266,7 @@ int main(int argc, char** argv) {
       rc.classifier_majority_of = f.of;
       if (f.bandwidth > 0) rc.classifier_guide_bandwidth = f.bandwidth;
       rc.classifier_segment_tile = f.segments ? 64 : 0;
+      rc.classifier_segment_mode = f.seg_pool ? "pool" : "vote";
       if (f.seg_cost > 0) rc.classifier_segment_max_cost = f.seg_cost;
       if (f.seg_max_pixels > 0) rc.classifier_segment_max_pixels = f.seg_max_pixels;
       if (f.seg_min_pixels > 0) rc.classifier_segment_min_pixels = f.seg_min_pixels;

@@ -60,6 +60,16 @@ std::vector<std::uint8_t> segment_vote(const std::vector<std::uint8_t>& classes,
                                        const std::vector<std::uint8_t>& codes,
                                        const std::vector<std::int32_t>& segment, int min_pixels);
 
+// Votes pooled per segment, for a majority filter to use next: every pixel
+// of a segment with at least `min_pixels` voting pixels gets the segment's
+// mean votes per class, rounded to the nearest integer (half up; integer
+// arithmetic, so exact and order-free), and `classes` the class with the
+// most of them (ties: smallest code); other pixels keep theirs. A window
+// filter then weighs whole fields' evidence instead of single pixels'.
+void pool_segment_votes(std::vector<std::uint8_t>& classes, std::vector<std::uint16_t>& votes,
+                        const std::vector<std::uint8_t>& codes, const std::vector<std::int32_t>& segment,
+                        int min_pixels);
+
 // Both: segments of the guide, then the vote inside them.
 std::vector<std::uint8_t> segment_vote_filter(const std::vector<std::uint8_t>& classes,
                                               const std::vector<std::uint16_t>& votes,

@@ -248,12 +248,33 @@ std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWind
     cls[i] = model.class_index(pred[i]) < 0 ? 0 : static_cast<std::uint8_t>(pred[i]);
   std::vector<std::uint8_t> codes;
   for (const int c : model.flat_forest.class_codes()) codes.push_back(static_cast<std::uint8_t>(c));
+  kernels::SegmentVoteParams sp;
+  sp.tile = cfg.classifier_segment_tile;
+  sp.segmentation.max_merge_cost = cfg.classifier_segment_max_cost;
+  sp.segmentation.max_pixels = cfg.classifier_segment_max_pixels;
+  sp.min_pixels = cfg.classifier_segment_min_pixels;
+  const kernels::SegmentGuide sg{guide.get(), static_cast<int>(G), static_cast<int>(G)};
+  // "pool": each pixel's votes become its segment's mean before the filter.
+  // The filter's neighbours in other tiles keep their own votes, so the
+  // halo tiles, cut by the window, need no segments (kernels::TileVotes).
+  const bool pool = segments && cfg.classifier_segment_mode == "pool";
+  std::vector<std::uint16_t> pooled;
+  kernels::TileVotes across;
+  if (pool) {
+    const auto seg = kernels::guide_segments(cls, sg, padded.x0, padded.y0, padded.width, padded.height, sp);
+    pooled = votes;
+    kernels::pool_segment_votes(cls, pooled, codes, seg, sp.min_pixels);
+    across = {votes.data(), sp.tile, padded.x0, padded.y0};
+  }
+  const std::vector<std::uint16_t>& filter_votes = pool ? pooled : votes;
   if (soft) {
     if (guided) {
       const kernels::VoteGuide g{guide.get(), static_cast<int>(G), static_cast<int>(G), guide_bandwidth};
-      cls = kernels::guided_vote_majority_filter(cls, votes, codes, g, padded.width, padded.height, majority_window);
+      cls = kernels::guided_vote_majority_filter(cls, filter_votes, codes, g, padded.width, padded.height,
+                                                 majority_window, across);
     } else {
-      cls = kernels::vote_majority_filter(cls, votes, codes, padded.width, padded.height, majority_window);
+      cls = kernels::vote_majority_filter(cls, filter_votes, codes, padded.width, padded.height, majority_window,
+                                          across);
     }
   } else if (halo > 0) {
     cls = kernels::majority_filter(cls, padded.width, padded.height, majority_window);
@@ -262,15 +283,8 @@ std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWind
   // the block (classify_window), so every segment the block keeps is the
   // same whatever the block size; segments in the halo's cut tiles are
   // computed but cropped away below.
-  if (segments) {
-    kernels::SegmentVoteParams sp;
-    sp.tile = cfg.classifier_segment_tile;
-    sp.segmentation.max_merge_cost = cfg.classifier_segment_max_cost;
-    sp.segmentation.max_pixels = cfg.classifier_segment_max_pixels;
-    sp.min_pixels = cfg.classifier_segment_min_pixels;
-    const kernels::SegmentGuide g{guide.get(), static_cast<int>(G), static_cast<int>(G)};
-    cls = kernels::segment_vote_filter(cls, votes, codes, g, padded.x0, padded.y0, padded.width, padded.height, sp);
-  }
+  if (segments && !pool)
+    cls = kernels::segment_vote_filter(cls, votes, codes, sg, padded.x0, padded.y0, padded.width, padded.height, sp);
   std::vector<std::uint8_t> out(w.pixels());
   for (int y = 0; y < w.height; ++y)
     for (int x = 0; x < w.width; ++x)

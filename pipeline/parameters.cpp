@@ -357,6 +357,11 @@ std::vector<Parameter> build_parameters() {
       int_param("classifier.segment_min_pixels", "",
                 "Segments smaller than this keep the majority filter's classes.",
                 &Config::classifier_segment_min_pixels),
+      string_param("classifier.segment_mode", "",
+                   "\"vote\": each segment's summed tree votes decide all its pixels, after the majority filter; "
+                   "\"pool\": each pixel's tree votes are replaced by its segment's mean before the majority filter, "
+                   "which then weighs fields' evidence.",
+                   &Config::classifier_segment_mode),
       int_param("engine.threads", "threads", "Worker threads; 0 = all cores. Results do not depend on it.",
                 &Config::threads),
       int_param("engine.blocks_in_flight", "blocks-in-flight",
@@ -694,6 +699,11 @@ void validate(const Config& c) {
   if (!(c.classifier_segment_max_cost > 0)) fail("classifier.segment_max_cost", "must be > 0");
   if (c.classifier_segment_max_pixels < 1) fail("classifier.segment_max_pixels", "must be ≥ 1");
   if (c.classifier_segment_min_pixels < 1) fail("classifier.segment_min_pixels", "must be ≥ 1");
+  if (c.classifier_segment_mode != "vote" && c.classifier_segment_mode != "pool")
+    fail("classifier.segment_mode", "must be \"vote\" or \"pool\"");
+  if (c.classifier_segment_tile > 0 && c.classifier_segment_mode == "pool" && c.classifier_majority_window > 1 &&
+      c.classifier_majority_of == "classes")
+    fail("classifier.segment_mode", "\"pool\" pools tree votes: it needs majority_of = \"votes\" or \"guided\"");
   if (c.threads < 0 || c.threads > 1024) fail("engine.threads", "must be 0–1024");
   if (c.blocks_in_flight < 0 || c.blocks_in_flight > 4096) fail("engine.blocks_in_flight", "must be 0–4096");
   if (c.gdal_cache_mb < 16) fail("engine.gdal_cache_mb", "must be ≥ 16");

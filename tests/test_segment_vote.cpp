@@ -94,7 +94,9 @@ TEST(SegmentVote, FlipsAFieldsMinorityPixelsAndKeepsAdjacentFieldsApart) {
   // No segment straddles the edge between the two fields.
   for (std::size_t i = 0; i < seg.size(); ++i)
     for (std::size_t j = 0; j < seg.size(); ++j) {
-      if (seg[i] == seg[j]) ASSERT_EQ(s.field[i], s.field[j]) << "pixels " << i << " and " << j;
+      if (seg[i] == seg[j]) {
+        ASSERT_EQ(s.field[i], s.field[j]) << "pixels " << i << " and " << j;
+      }
     }
 
   const auto out = segment_vote_filter(s.classes, s.votes, kCodes, g, 0, 0, W, H, params(64));
