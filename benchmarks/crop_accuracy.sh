@@ -33,6 +33,9 @@ else
 fi
 cmake --build "$build" --target paddymrv_crop_accuracy -j2 >/dev/null
 mkdir -p "$out"
+# Absolute: the simulated config's relative paths resolve against its own
+# folder, so a relative OUT_DIR doubled them ("cannot open the reference samples").
+out=$(realpath "$out")
 # The pipeline logs on stdout too: keep the table's lines, the rest to log.txt.
 "$build/benchmarks/paddymrv_crop_accuracy" "$out" --windows "$windows" "${scenarios[@]}" > "$out/stdout.txt" 2> "$out/log.txt"
 grep '^|' "$out/stdout.txt"

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "kernels/majority_filter.hpp"
 #include "kernels/segment_vote.hpp"
 
 using paddymrv::kernels::guide_segments;
@@ -182,4 +183,33 @@ TEST(SegmentVote, GridAlignedTilesDoNotDependOnBlocks) {
   }
   EXPECT_GT(wrong_in, 100u);
   EXPECT_LT(wrong_out, wrong_in / 10);
+}
+
+TEST(SegmentVote, PoolReplacesVotesBySegmentMeans) {
+  std::vector<std::uint8_t> classes = {1, 2, 1, 0, 3};
+  const std::vector<std::int32_t> segment = {0, 0, 0, 0, 1};
+  std::vector<std::uint16_t> votes = {10, 0, 0, /**/ 4, 6, 0, /**/ 9, 1, 0, /**/ 0, 0, 90, /**/ 0, 0, 10};
+  paddymrv::kernels::pool_segment_votes(classes, votes, kCodes, segment, 2);
+  // Segment 0: sums 23, 7, 0 over 3 voting pixels (the no-data one neither
+  // votes nor changes) → means 7.67, 2.33, 0 rounded; segment 1 is 1 px,
+  // under min_pixels: unchanged.
+  EXPECT_EQ(classes, (std::vector<std::uint8_t>{1, 1, 1, 0, 3}));
+  EXPECT_EQ(votes, (std::vector<std::uint16_t>{8, 2, 0, /**/ 8, 2, 0, /**/ 8, 2, 0, /**/ 0, 0, 90, /**/ 0, 0, 10}));
+}
+
+TEST(SegmentVote, FilterNeighboursInOtherTilesVoteWithTheirOwnVotes) {
+  // One row of 4 pixels, tiles of 2 px: pixels 2 and 3 lie in the second
+  // tile. Their pooled votes (class 2) would outvote pixel 1; their own
+  // votes (class 1) are what a filter centred in the first tile sees.
+  const std::vector<std::uint8_t> classes = {1, 1, 2, 2};
+  const std::vector<std::uint16_t> pooled = {10, 0, 0, 10, 0, 0, 0, 50, 0, 0, 50, 0};
+  const std::vector<std::uint16_t> own = {10, 0, 0, 10, 0, 0, 30, 20, 0, 30, 20, 0};
+  using paddymrv::kernels::vote_majority_filter;
+  EXPECT_EQ(vote_majority_filter(classes, pooled, kCodes, 4, 1, 5)[1], 2);
+  const paddymrv::kernels::TileVotes tiles{own.data(), 2, 0, 0};
+  EXPECT_EQ(vote_majority_filter(classes, pooled, kCodes, 4, 1, 5, tiles)[1], 1);
+  // Shifted by one tile in grid coordinates: the same tiles, the same answer.
+  EXPECT_EQ(vote_majority_filter(classes, pooled, kCodes, 4, 1, 5, {own.data(), 2, 2, 0})[1], 1);
+  // Centred in the second tile, pixel 2 sees its own tile's pooled votes.
+  EXPECT_EQ(vote_majority_filter(classes, pooled, kCodes, 4, 1, 5, tiles)[2], 2);
 }
