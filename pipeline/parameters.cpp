@@ -342,11 +342,11 @@ std::vector<Parameter> build_parameters() {
                    "pixel's by this much (root mean square) weighs e⁻¹ of its votes.",
                    &Config::classifier_guide_bandwidth),
       int_param("classifier.segment_tile", "segment-tile",
-                "Field-level voting: the forest's tree votes are summed over each segment (pixels of one field, "
+                "Field-level voting: the forest's tree votes are pooled over each segment (pixels of one field, "
                 "found by region merging on their Sentinel-2 NDVI/LSWI/NDRE series inside grid-aligned tiles of "
-                "this side, px) and the whole segment takes the winning class; after the majority filter, whose "
-                "classes small segments keep. 0 = off. Blocks are classified on whole tiles, so the map never "
-                "depends on where blocks are cut (docs/crop_classification.md).",
+                "this side, px; see segment_mode). 0 = off (the default: on held-out seasons it did not raise "
+                "the hard margins, docs/crop_classification.md); 64 = the tuned tile. Blocks are classified on "
+                "whole tiles, so the map never depends on where blocks are cut.",
                 &Config::classifier_segment_tile),
       double_param("classifier.segment_max_cost", "",
                    "Segments merge while Ward's cost per compared value stays below this many times the tile's "
@@ -355,7 +355,7 @@ std::vector<Parameter> build_parameters() {
       int_param("classifier.segment_max_pixels", "", "Largest segment of the crop map's voting (px).",
                 &Config::classifier_segment_max_pixels),
       int_param("classifier.segment_min_pixels", "",
-                "Segments smaller than this keep the majority filter's classes.",
+                "Segments smaller than this keep their pixels' own votes and classes.",
                 &Config::classifier_segment_min_pixels),
       string_param("classifier.segment_mode", "",
                    "\"vote\": each segment's summed tree votes decide all its pixels, after the majority filter; "
