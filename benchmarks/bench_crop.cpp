@@ -15,6 +15,7 @@
 #include "kernels/flat_forest.hpp"
 #include "kernels/majority_filter.hpp"
 #include "kernels/random_forest.hpp"
+#include "kernels/segment_vote.hpp"
 
 using namespace paddymrv::kernels;
 
@@ -205,3 +206,37 @@ static void BM_GuidedVoteMajorityFilter9(benchmark::State& state) {
   report_filter(state, c);
 }
 BENCHMARK(BM_GuidedVoteMajorityFilter9)->Unit(benchmark::kMillisecond);
+
+// Field-level voting (kernels/segment_vote.hpp) on the same block: the
+// segmentation of the 36 guide values in 64 px tiles at the default cost,
+// then the whole "pool" path (segments, pooled votes, 9×9 guided filter with
+// the other tiles' own votes) — what classify_crops adds to the guided filter.
+static void BM_GuideSegments64(benchmark::State& state) {
+  const FilterCase& c = filter_case();
+  SegmentVoteParams p;
+  p.segmentation.max_merge_cost = 16;
+  for (auto _ : state) {
+    auto seg = guide_segments(c.cls, {c.guide.data(), c.dims, c.features}, 0, 0, c.width, c.height, p);
+    benchmark::DoNotOptimize(seg.data());
+  }
+  report_filter(state, c);
+}
+BENCHMARK(BM_GuideSegments64)->Unit(benchmark::kMillisecond);
+
+static void BM_PooledSegmentsGuided9(benchmark::State& state) {
+  const FilterCase& c = filter_case();
+  SegmentVoteParams p;
+  p.segmentation.max_merge_cost = 16;
+  const VoteGuide guide{c.guide.data(), c.dims, c.features, 0.1};
+  for (auto _ : state) {
+    auto seg = guide_segments(c.cls, {c.guide.data(), c.dims, c.features}, 0, 0, c.width, c.height, p);
+    auto cls = c.cls;
+    auto pooled = c.votes;
+    pool_segment_votes(cls, pooled, c.codes, seg, p.min_pixels);
+    auto out = guided_vote_majority_filter(cls, pooled, c.codes, guide, c.width, c.height, 9,
+                                           {c.votes.data(), p.tile, 0, 0});
+    benchmark::DoNotOptimize(out.data());
+  }
+  report_filter(state, c);
+}
+BENCHMARK(BM_PooledSegmentsGuided9)->Unit(benchmark::kMillisecond);

@@ -18,11 +18,13 @@
 //
 // Usage: paddymrv_crop_accuracy OUT_DIR [--threads N] [--windows 0,3,5,3v] [scenario …]
 // scenario = name:seed[:key=value,key=value]   (simulator --set keys)
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -67,28 +69,43 @@ Scenario parse_scenario(const std::string& s) {
 
 // "3" = 3×3 majority of classes, "3v" = 3×3 majority of tree votes, "5g" =
 // 5×5 majority of tree votes guided by the S2 series (classifier.majority_of
-// = guided), "5g0.08" the same with guide_bandwidth 0.08.
+// = guided), "5g0.08" the same with guide_bandwidth 0.08. A suffix "s" adds
+// field-level voting inside segments (classifier.segment_tile = 64) after
+// the filter: "9gs", "0s" (on the unfiltered map); "s4" with segment_max_cost
+// 4, "s4p4096" also with segment_max_pixels 4096, "s4m16" with
+// segment_min_pixels 16, "s4P" with segment_mode = pool (votes pooled per
+// segment before the filter).
 struct Filter {
   int window = 0;
   std::string of = "classes";
   double bandwidth = 0;  // 0: the config's
-  std::string tag() const {
-    char bw[32] = "";
-    if (bandwidth > 0) std::snprintf(bw, sizeof bw, "%.3g", bandwidth);
-    std::string t = std::to_string(window);
-    t += of == "votes" ? "v" : of == "guided" ? "g" : "";
-    t += bw;
-    return t;
-  }
+  bool segments = false;
+  double seg_cost = 0;   // 0: the config's
+  int seg_max_pixels = 0, seg_min_pixels = 0;  // 0: the config's
+  bool seg_pool = false;  // classifier.segment_mode = pool
+  std::string text;      // as given
+  std::string tag() const { return text; }
   std::string label() const {
-    if (window <= 1) return "off";
-    std::string l = std::to_string(window) + "×" + std::to_string(window);
-    if (of == "votes") l += " votes";
-    if (of == "guided") {
-      char bw[32] = "";
-      if (bandwidth > 0) std::snprintf(bw, sizeof bw, " %.3g", bandwidth);
-      l += " guided";
-      l += bw;
+    std::string l;
+    if (window <= 1) {
+      l = "off";
+    } else {
+      l = std::to_string(window) + "×" + std::to_string(window);
+      if (of == "votes") l += " votes";
+      if (of == "guided") {
+        char bw[32] = "";
+        if (bandwidth > 0) std::snprintf(bw, sizeof bw, " %.3g", bandwidth);
+        l += " guided";
+        l += bw;
+      }
+    }
+    if (segments) {
+      l += seg_pool ? " + pooled segments" : " + segments";
+      char b[96] = "";
+      if (seg_cost > 0) std::snprintf(b, sizeof b, " cost %.3g", seg_cost);
+      l += b;
+      if (seg_max_pixels > 0) l += " max " + std::to_string(seg_max_pixels) + " px";
+      if (seg_min_pixels > 0) l += " min " + std::to_string(seg_min_pixels) + " px";
     }
     return l;
   }
@@ -98,16 +115,44 @@ std::vector<Filter> parse_windows(const std::string& s) {
   std::vector<Filter> out;
   std::stringstream ss(s);
   std::string item;
+  // A number at rest[pos…] (0 when none), advancing pos past it.
+  auto number = [](const std::string& rest, std::size_t& pos) {
+    std::size_t end = pos;
+    while (end < rest.size() && (std::isdigit(static_cast<unsigned char>(rest[end])) || rest[end] == '.')) ++end;
+    const double v = end > pos ? std::stod(rest.substr(pos, end - pos)) : 0.0;
+    pos = end;
+    return v;
+  };
   while (std::getline(ss, item, ',')) {
     Filter f;
+    f.text = item;
     std::size_t used = 0;
     f.window = std::stoi(item, &used);
     const std::string rest = item.substr(used);
-    if (!rest.empty() && rest[0] == 'v') f.of = "votes";
-    if (!rest.empty() && rest[0] == 'g') {
+    std::size_t pos = 0;
+    if (pos < rest.size() && rest[pos] == 'v') f.of = "votes", ++pos;
+    if (pos < rest.size() && rest[pos] == 'g') {
       f.of = "guided";
-      if (rest.size() > 1) f.bandwidth = std::stod(rest.substr(1));
+      ++pos;
+      f.bandwidth = number(rest, pos);
     }
+    if (pos < rest.size() && rest[pos] == 's') {
+      f.segments = true;
+      ++pos;
+      f.seg_cost = number(rest, pos);
+      while (pos < rest.size()) {
+        const char c = rest[pos++];
+        const int v = static_cast<int>(number(rest, pos));
+        if (c == 'P') {
+          f.seg_pool = true;
+          continue;
+        }
+        if (c == 'p') f.seg_max_pixels = v;
+        else if (c == 'm') f.seg_min_pixels = v;
+        else throw std::invalid_argument("--windows: unknown suffix in " + item);
+      }
+    }
+    if (pos != rest.size()) throw std::invalid_argument("--windows: cannot read " + item);
     out.push_back(f);
   }
   return out;
@@ -220,6 +265,11 @@ int main(int argc, char** argv) {
       rc.classifier_majority_window = win;
       rc.classifier_majority_of = f.of;
       if (f.bandwidth > 0) rc.classifier_guide_bandwidth = f.bandwidth;
+      rc.classifier_segment_tile = f.segments ? 64 : 0;
+      rc.classifier_segment_mode = f.seg_pool ? "pool" : "vote";
+      if (f.seg_cost > 0) rc.classifier_segment_max_cost = f.seg_cost;
+      if (f.seg_max_pixels > 0) rc.classifier_segment_max_pixels = f.seg_max_pixels;
+      if (f.seg_min_pixels > 0) rc.classifier_segment_min_pixels = f.seg_min_pixels;
       rc.out = (dir / ("result_w" + f.tag() + ".h5")).string();
       const auto t0 = std::chrono::steady_clock::now();
       run_job(rc);
@@ -227,7 +277,7 @@ int main(int argc, char** argv) {
       const auto map = ResultReader(rc.out).read<std::int32_t>("/maps/crop_class");
       if (map.size() != truth.size()) return 70;
       const MapScore m = score_map(map, truth, w, h, ts);
-      if (win <= 1 && std::abs(m.val_oa - ts.accuracy.overall) > 1e-12) {
+      if (win <= 1 && !f.segments && std::abs(m.val_oa - ts.accuracy.overall) > 1e-12) {
         // The unfiltered map must reproduce train's per-pixel validation.
         std::fprintf(stderr, "%s: map val OA %.6f != train's %.6f\n", sc.text.c_str(), m.val_oa, ts.accuracy.overall);
         status = 1;

@@ -58,11 +58,13 @@ namespace {
 // included), in a fixed order over the window, then keeps the pixel's class
 // unless another has strictly more (ties among others: the smallest code).
 // weight returns 0 for a neighbour that does not count.
+// With tiles.across set, a neighbour in another tile than the centre's
+// votes with across[j × C …] instead of votes[j × C …].
 template <class Sum, class Weight>
 std::vector<std::uint8_t> summed_vote_filter(const char* who, const std::vector<std::uint8_t>& classes,
                                              const std::vector<std::uint16_t>& votes,
                                              const std::vector<std::uint8_t>& codes, int width, int height,
-                                             int window, Weight weight) {
+                                             int window, Weight weight, const TileVotes& tiles = {}) {
   const std::size_t n = static_cast<std::size_t>(std::max(width, 0)) * static_cast<std::size_t>(std::max(height, 0));
   const std::size_t C = codes.size();
   if (width < 0 || height < 0 || classes.size() != n || votes.size() != n * C)
@@ -75,6 +77,12 @@ std::vector<std::uint8_t> summed_vote_filter(const char* who, const std::vector<
   const int r = window / 2;
   std::vector<std::uint8_t> out(n);
   std::vector<Sum> sum(C);
+  // Tile of each column and row (grid coordinates / tile side).
+  const bool by_tile = tiles.across != nullptr;
+  if (by_tile && tiles.tile < 1) throw std::invalid_argument(std::string(who) + ": the tile must be ≥ 1 px");
+  std::vector<int> tile_x(by_tile ? static_cast<std::size_t>(width) : 0), tile_y(by_tile ? static_cast<std::size_t>(height) : 0);
+  for (std::size_t x = 0; x < tile_x.size(); ++x) tile_x[x] = (tiles.x0 + static_cast<int>(x)) / tiles.tile;
+  for (std::size_t y = 0; y < tile_y.size(); ++y) tile_y[y] = (tiles.y0 + static_cast<int>(y)) / tiles.tile;
   for (int y = 0; y < height; ++y) {
     const int y0 = std::max(0, y - r), y1 = std::min(height - 1, y + r);
     for (int x = 0; x < width; ++x) {
@@ -92,7 +100,9 @@ std::vector<std::uint8_t> summed_vote_filter(const char* who, const std::vector<
           if (classes[j] == 0) continue;
           const Sum w = weight(i, j);
           if (w == Sum{0}) continue;
-          const std::uint16_t* v = votes.data() + j * C;
+          const bool across = by_tile && (tile_x[static_cast<std::size_t>(xx)] != tile_x[static_cast<std::size_t>(x)] ||
+                                          tile_y[static_cast<std::size_t>(yy)] != tile_y[static_cast<std::size_t>(y)]);
+          const std::uint16_t* v = (across ? tiles.across : votes.data()) + j * C;
           for (std::size_t k = 0; k < C; ++k) sum[k] += w * v[k];
         }
       std::uint8_t best = own;
@@ -111,9 +121,9 @@ std::vector<std::uint8_t> summed_vote_filter(const char* who, const std::vector<
 std::vector<std::uint8_t> vote_majority_filter(const std::vector<std::uint8_t>& classes,
                                                const std::vector<std::uint16_t>& votes,
                                                const std::vector<std::uint8_t>& codes, int width, int height,
-                                               int window) {
+                                               int window, const TileVotes& tiles) {
   return summed_vote_filter<std::uint32_t>("vote_majority_filter", classes, votes, codes, width, height, window,
-                                           [](std::size_t, std::size_t) { return std::uint32_t{1}; });
+                                           [](std::size_t, std::size_t) { return std::uint32_t{1}; }, tiles);
 }
 
 namespace {
@@ -152,7 +162,7 @@ const std::array<double, static_cast<std::size_t>(kGuideSpan * kGuideSteps) + 1>
 std::vector<std::uint8_t> guided_vote_majority_filter(const std::vector<std::uint8_t>& classes,
                                                       const std::vector<std::uint16_t>& votes,
                                                       const std::vector<std::uint8_t>& codes, const VoteGuide& guide,
-                                                      int width, int height, int window) {
+                                                      int width, int height, int window, const TileVotes& tiles) {
   if (guide.values == nullptr || guide.dims <= 0 || guide.stride < guide.dims || !(guide.bandwidth > 0))
     throw std::invalid_argument("guided_vote_majority_filter: the guide needs values, 0 < dims ≤ stride, bandwidth > 0");
   const double inv_h2 = 1.0 / (guide.bandwidth * guide.bandwidth * guide.dims);
@@ -162,7 +172,8 @@ std::vector<std::uint8_t> guided_vote_majority_filter(const std::vector<std::uin
       [&](std::size_t i, std::size_t j) {
         const double e = squared_distance(guide.values + i * stride, guide.values + j * stride, guide.dims) * inv_h2;
         return e < kGuideSpan ? guide_weight[static_cast<std::size_t>(e * kGuideSteps + 0.5)] : 0.0;  // NaN: 0
-      });
+      },
+      tiles);
 }
 
 }  // namespace paddymrv::kernels

@@ -35,10 +35,21 @@ std::vector<std::uint8_t> majority_filter(const std::vector<std::uint8_t>& class
 // neither vote nor change, a pixel takes another class only when that class
 // has strictly more summed votes than its own (classes[i]), ties among
 // others go to the smallest code.
+// Votes that hold only inside the tiles of a grid-aligned lattice (votes
+// pooled per segment, segments never crossing a tile: kernels/segment_vote):
+// neighbours in another tile than the centre's vote with across[j × C …],
+// their own unpooled votes, so that the filter needs no whole tiles around
+// a block, only its halo. The array's first pixel sits at grid coordinates
+// (x0, y0). across == nullptr: every neighbour votes with `votes`.
+struct TileVotes {
+  const std::uint16_t* across = nullptr;
+  int tile = 0;
+  int x0 = 0, y0 = 0;
+};
 std::vector<std::uint8_t> vote_majority_filter(const std::vector<std::uint8_t>& classes,
                                                const std::vector<std::uint16_t>& votes,
                                                const std::vector<std::uint8_t>& codes, int width, int height,
-                                               int window);
+                                               int window, const TileVotes& tiles = {});
 
 // Pixels that look alike (per-pixel "guide" values, e.g. the Sentinel-2
 // index series of the crop features) weigh more in the vote: neighbours in
@@ -63,6 +74,6 @@ struct VoteGuide {
 std::vector<std::uint8_t> guided_vote_majority_filter(const std::vector<std::uint8_t>& classes,
                                                       const std::vector<std::uint16_t>& votes,
                                                       const std::vector<std::uint8_t>& codes, const VoteGuide& guide,
-                                                      int width, int height, int window);
+                                                      int width, int height, int window, const TileVotes& tiles = {});
 
 }  // namespace paddymrv::kernels

@@ -135,6 +135,13 @@ struct Config {
   int classifier_majority_window = 9;  // k×k mode filter of the crop map; 0/1 = off (default: tuning seeds, docs)
   std::string classifier_majority_of = "guided";  // "guided" (tree votes weighted by S2 likeness, default: tuning seeds), "votes" or "classes"
   double classifier_guide_bandwidth = 0.1;        // "guided": RMS difference of the S2 index series weighing e⁻¹
+  // Field-level voting: tree votes pooled inside segments of the S2 index
+  // series (kernels/segment_vote.hpp), on grid-aligned tiles; 0 = off.
+  int classifier_segment_tile = 0;
+  double classifier_segment_max_cost = 16.0;  // Ward cost per value, in units of the tile's neighbour noise (tuning seeds)
+  int classifier_segment_max_pixels = 1024;
+  int classifier_segment_min_pixels = 4;  // smaller segments keep their pixels' own votes
+  std::string classifier_segment_mode = "pool";  // "pool": votes pooled per segment before the filter (tuning seeds); "vote": segments vote after it
 
   // [engine]
   int threads = 0;

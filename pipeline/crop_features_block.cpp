@@ -8,6 +8,7 @@
 #include "kernels/s2_indices.hpp"
 #include "kernels/speckle_filter.hpp"
 #include "kernels/majority_filter.hpp"
+#include "kernels/segment_vote.hpp"
 #include "pipeline/config.hpp"
 #include "pipeline/crop_model.hpp"
 #include "pipeline/errors.hpp"
@@ -46,8 +47,21 @@ std::pair<int, int> crop_s1_day_range(const EngineInputs& in) {
   return {-in.config->season_lookback_days, static_cast<int>((in.season_end - in.season_start).count()) + 1};
 }
 
+namespace {
+// The union of the classifier.segment_tile lattice's tiles that `w` touches,
+// clipped to the grid (`w` itself when segment voting is off).
+PixelWindow segment_tiles_window(const EngineInputs& in, const PixelWindow& w) {
+  const int T = in.config->classifier_segment_tile;
+  if (T <= 0 || w.width <= 0 || w.height <= 0) return w;
+  const int x0 = w.x0 / T * T, y0 = w.y0 / T * T;
+  const int x1 = std::min(in.grid->width, (w.x0 + w.width + T - 1) / T * T);
+  const int y1 = std::min(in.grid->height, (w.y0 + w.height + T - 1) / T * T);
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+}  // namespace
+
 PixelWindow classify_window(const EngineInputs& in, const PixelWindow& w, int majority_window) {
-  return with_halo(w, majority_window > 1 ? majority_window / 2 : 0, *in.grid);
+  return with_halo(segment_tiles_window(in, w), majority_window > 1 ? majority_window / 2 : 0, *in.grid);
 }
 
 namespace {
@@ -196,6 +210,8 @@ std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWind
                                          S1Stack* s1) {
   const int halo = majority_window > 1 ? majority_window / 2 : 0;
   const PixelWindow padded = classify_window(in, w, majority_window);
+  const Config& cfg = *in.config;
+  const bool segments = cfg.classifier_segment_tile > 0;
   CropFeatureOptions fo;
   fo.layout = model.layout;
   fo.cloud_dilation = model.cloud_dilation;
@@ -211,9 +227,9 @@ std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWind
   const std::size_t C = model.flat_forest.class_codes().size();
   const bool soft = halo > 0 && majority_of != "classes";
   const bool guided = soft && majority_of == "guided";
-  const std::size_t G = guided ? static_cast<std::size_t>(3 * fo.layout.s2_steps) : 0;
+  const std::size_t G = guided || segments ? static_cast<std::size_t>(3 * fo.layout.s2_steps) : 0;
   std::vector<int> pred(n);
-  std::vector<std::uint16_t> votes(soft ? n * C : 0);
+  std::vector<std::uint16_t> votes(soft || segments ? n * C : 0);
   // Every value is written below before the filter reads it: no zero fill.
   // Still ≈ 39 MB per 520² padded block (36 floats a pixel), the price of
   // the guided filter; int16 would halve it.
@@ -223,25 +239,52 @@ std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWind
     const std::size_t m = std::min(kSlabRows, n - first);
     feature_rows(o, fo, first, m, slab.data(), nullptr);
     model.flat_forest.predict(slab.data(), m, static_cast<int>(F), pred.data() + first,
-                              soft ? votes.data() + first * C : nullptr);
+                              votes.empty() ? nullptr : votes.data() + first * C);
     for (std::size_t r = 0; r < m && G > 0; ++r)
       std::copy_n(slab.data() + r * F, G, guide.get() + (first + r) * G);
   }
   std::vector<std::uint8_t> cls(padded.pixels());
   for (std::size_t i = 0; i < cls.size(); ++i)
     cls[i] = model.class_index(pred[i]) < 0 ? 0 : static_cast<std::uint8_t>(pred[i]);
+  std::vector<std::uint8_t> codes;
+  for (const int c : model.flat_forest.class_codes()) codes.push_back(static_cast<std::uint8_t>(c));
+  kernels::SegmentVoteParams sp;
+  sp.tile = cfg.classifier_segment_tile;
+  sp.segmentation.max_merge_cost = cfg.classifier_segment_max_cost;
+  sp.segmentation.max_pixels = cfg.classifier_segment_max_pixels;
+  sp.min_pixels = cfg.classifier_segment_min_pixels;
+  const kernels::SegmentGuide sg{guide.get(), static_cast<int>(G), static_cast<int>(G)};
+  // "pool": each pixel's votes become its segment's mean before the filter.
+  // The filter's neighbours in other tiles keep their own votes, so the
+  // halo tiles, cut by the window, need no segments (kernels::TileVotes).
+  const bool pool = segments && cfg.classifier_segment_mode == "pool";
+  std::vector<std::uint16_t> pooled;
+  kernels::TileVotes across;
+  if (pool) {
+    const auto seg = kernels::guide_segments(cls, sg, padded.x0, padded.y0, padded.width, padded.height, sp);
+    pooled = votes;
+    kernels::pool_segment_votes(cls, pooled, codes, seg, sp.min_pixels);
+    across = {votes.data(), sp.tile, padded.x0, padded.y0};
+  }
+  const std::vector<std::uint16_t>& filter_votes = pool ? pooled : votes;
   if (soft) {
-    std::vector<std::uint8_t> codes;
-    for (const int c : model.flat_forest.class_codes()) codes.push_back(static_cast<std::uint8_t>(c));
     if (guided) {
       const kernels::VoteGuide g{guide.get(), static_cast<int>(G), static_cast<int>(G), guide_bandwidth};
-      cls = kernels::guided_vote_majority_filter(cls, votes, codes, g, padded.width, padded.height, majority_window);
+      cls = kernels::guided_vote_majority_filter(cls, filter_votes, codes, g, padded.width, padded.height,
+                                                 majority_window, across);
     } else {
-      cls = kernels::vote_majority_filter(cls, votes, codes, padded.width, padded.height, majority_window);
+      cls = kernels::vote_majority_filter(cls, filter_votes, codes, padded.width, padded.height, majority_window,
+                                          across);
     }
   } else if (halo > 0) {
     cls = kernels::majority_filter(cls, padded.width, padded.height, majority_window);
   }
+  // Field-level voting on the filtered map: whole tiles of the lattice cover
+  // the block (classify_window), so every segment the block keeps is the
+  // same whatever the block size; segments in the halo's cut tiles are
+  // computed but cropped away below.
+  if (segments && !pool)
+    cls = kernels::segment_vote_filter(cls, votes, codes, sg, padded.x0, padded.y0, padded.width, padded.height, sp);
   std::vector<std::uint8_t> out(w.pixels());
   for (int y = 0; y < w.height; ++y)
     for (int x = 0; x < w.width; ++x)

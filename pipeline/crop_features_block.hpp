@@ -37,8 +37,9 @@ BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& 
 // look-back days before the season up to its last day.
 PixelWindow crop_s1_stack_window(const EngineInputs& in, const PixelWindow& w);
 std::pair<int, int> crop_s1_day_range(const EngineInputs& in);
-// The window classify_crops computes features on: `w` with the majority
-// filter's halo.
+// The window classify_crops computes features on: `w` grown to whole tiles
+// of the classifier.segment_tile lattice when segment voting is on, then
+// the majority filter's halo.
 PixelWindow classify_window(const EngineInputs& in, const PixelWindow& w, int majority_window);
 
 // The crop map of one block: the model's class code per pixel (0 where it
@@ -47,7 +48,10 @@ PixelWindow classify_window(const EngineInputs& in, const PixelWindow& w, int ma
 // the map does not depend on block size or thread count. majority_of (the
 // config key classifier.majority_of): "classes" counts classes, "votes" sums
 // the forest's tree votes, "guided" weighs those votes by how alike the two
-// pixels' Sentinel-2 index series are (guide_bandwidth).
+// pixels' Sentinel-2 index series are (guide_bandwidth). Then, when
+// in.config->classifier_segment_tile > 0, field-level voting: the tree votes
+// summed inside segments of the S2 index series (kernels/segment_vote.hpp;
+// the classifier.segment_* keys are read from in.config).
 // `s1`: as for read_crop_features, on classify_window(in, w, majority_window).
 std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWindow& w, const CropModel& model,
                                          int majority_window, const std::string& majority_of,

@@ -341,6 +341,27 @@ std::vector<Parameter> build_parameters() {
                    "With majority_of = \"guided\": a neighbour whose NDVI/LSWI/NDRE series differ from the "
                    "pixel's by this much (root mean square) weighs e⁻¹ of its votes.",
                    &Config::classifier_guide_bandwidth),
+      int_param("classifier.segment_tile", "segment-tile",
+                "Field-level voting: the forest's tree votes are pooled over each segment (pixels of one field, "
+                "found by region merging on their Sentinel-2 NDVI/LSWI/NDRE series inside grid-aligned tiles of "
+                "this side, px; see segment_mode). 0 = off (the default: on held-out seasons it did not raise "
+                "the hard margins, docs/crop_classification.md); 64 = the tuned tile. Blocks are classified on "
+                "whole tiles, so the map never depends on where blocks are cut.",
+                &Config::classifier_segment_tile),
+      double_param("classifier.segment_max_cost", "",
+                   "Segments merge while Ward's cost per compared value stays below this many times the tile's "
+                   "neighbour noise variance of the index series (kernels/series_segmentation.hpp).",
+                   &Config::classifier_segment_max_cost),
+      int_param("classifier.segment_max_pixels", "", "Largest segment of the crop map's voting (px).",
+                &Config::classifier_segment_max_pixels),
+      int_param("classifier.segment_min_pixels", "",
+                "Segments smaller than this keep their pixels' own votes and classes.",
+                &Config::classifier_segment_min_pixels),
+      string_param("classifier.segment_mode", "",
+                   "\"vote\": each segment's summed tree votes decide all its pixels, after the majority filter; "
+                   "\"pool\": each pixel's tree votes are replaced by its segment's mean before the majority filter, "
+                   "which then weighs fields' evidence.",
+                   &Config::classifier_segment_mode),
       int_param("engine.threads", "threads", "Worker threads; 0 = all cores. Results do not depend on it.",
                 &Config::threads),
       int_param("engine.blocks_in_flight", "blocks-in-flight",
@@ -673,6 +694,16 @@ void validate(const Config& c) {
     fail("classifier.majority_of", "must be \"classes\", \"votes\" or \"guided\"");
   if (!(c.classifier_guide_bandwidth > 0 && c.classifier_guide_bandwidth <= 1))
     fail("classifier.guide_bandwidth", "must be in (0, 1]");
+  if (c.classifier_segment_tile != 0 && (c.classifier_segment_tile < 8 || c.classifier_segment_tile > 1024))
+    fail("classifier.segment_tile", "must be 0 (off) or 8–1024");
+  if (!(c.classifier_segment_max_cost > 0)) fail("classifier.segment_max_cost", "must be > 0");
+  if (c.classifier_segment_max_pixels < 1) fail("classifier.segment_max_pixels", "must be ≥ 1");
+  if (c.classifier_segment_min_pixels < 1) fail("classifier.segment_min_pixels", "must be ≥ 1");
+  if (c.classifier_segment_mode != "vote" && c.classifier_segment_mode != "pool")
+    fail("classifier.segment_mode", "must be \"vote\" or \"pool\"");
+  if (c.classifier_segment_tile > 0 && c.classifier_segment_mode == "pool" && c.classifier_majority_window > 1 &&
+      c.classifier_majority_of == "classes")
+    fail("classifier.segment_mode", "\"pool\" pools tree votes: it needs majority_of = \"votes\" or \"guided\"");
   if (c.threads < 0 || c.threads > 1024) fail("engine.threads", "must be 0–1024");
   if (c.blocks_in_flight < 0 || c.blocks_in_flight > 4096) fail("engine.blocks_in_flight", "must be 0–4096");
   if (c.gdal_cache_mb < 16) fail("engine.gdal_cache_mb", "must be ≥ 16");

@@ -223,12 +223,14 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
     // the unfiltered map as a whole.
     Config by_class = cfg;
     by_class.classifier_majority_of = "classes";
+    by_class.classifier_segment_tile = 0;
     by_class.out = (dir / "classes.h5").string();
     run_job(by_class);
     const auto cls_by_class = ResultReader(dir / "classes.h5").read<std::int32_t>("/maps/crop_class");
     Config off = cfg;
     off.out = (dir / "off.h5").string();
     off.classifier_majority_window = 0;
+    off.classifier_segment_tile = 0;
     run_job(off);
     const ResultReader r(dir / "off.h5");
     const auto raw = r.read<std::int32_t>("/maps/crop_class");
@@ -239,6 +241,35 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
                                           cfg.classifier_majority_window);
     EXPECT_NE(raw, cls);
     EXPECT_EQ(std::vector<std::int32_t>(filtered.begin(), filtered.end()), cls_by_class);
+  }
+  {
+    // Field-level voting inside segments, both modes: 2 threads / 512 px
+    // against 1 thread / 96 px without the regimes' segment tiles, so that
+    // blocks are not rounded to the 64 px lattice and tiles straddle them
+    // (classify_crops then classifies whole tiles).
+    std::vector<std::int32_t> pooled_map;
+    for (const std::string mode : {"pool", "vote"}) {
+      Config big = cfg;
+      big.classifier_segment_tile = 64;
+      big.classifier_segment_mode = mode;
+      big.out = (dir / ("seg_" + mode + "_a.h5")).string();
+      Config small = big;
+      small.threads = 1;
+      small.block_size = 96;
+      small.segment_tile = 0;
+      small.out = (dir / ("seg_" + mode + "_b.h5")).string();
+      run_job(big);
+      run_job(small);
+      const auto seg_map = ResultReader(big.out).read<std::int32_t>("/maps/crop_class");
+      EXPECT_EQ(seg_map, ResultReader(small.out).read<std::int32_t>("/maps/crop_class")) << mode;
+      if (mode == "pool") pooled_map = seg_map;
+      else EXPECT_NE(seg_map, pooled_map);
+    }
+    Config no_seg = cfg;
+    no_seg.classifier_segment_tile = 0;
+    no_seg.out = (dir / "no_seg.h5").string();
+    run_job(no_seg);
+    EXPECT_NE(pooled_map, ResultReader(no_seg.out).read<std::int32_t>("/maps/crop_class"));
   }
   EXPECT_EQ(a.read<double>("/communes/crop_area_ha"), b.read<double>("/communes/crop_area_ha"));
 
