@@ -146,7 +146,13 @@ struct Config {
   // [engine]
   int threads = 0;
   int blocks_in_flight = 0;
-  int gdal_cache_mb = 256;
+  // GDAL's block cache. A block's halo reaches into the neighbouring input
+  // tiles, which GDAL decodes whole: with 256 MiB the next block found them
+  // evicted and bench-m decoded its inputs ≈ 2.7 times (libdeflate samples);
+  // 1 GiB keeps a row of blocks' tiles on grids ≈ 1,600 px wide (decode ≈ 1×,
+  // 1-thread wall −4…−10 % on this noisy VM, peak RSS +570 MiB). Wider grids
+  // keep the previous block's tiles only (docs/performance.md).
+  int gdal_cache_mb = 1024;
   std::string cache_dir;  // scene-window cache (scene_cache.hpp); "" = off
 
   // [output]

@@ -366,7 +366,8 @@ std::vector<Parameter> build_parameters() {
                 &Config::threads),
       int_param("engine.blocks_in_flight", "blocks-in-flight",
                 "Blocks processed at once (bounds memory); 0 = 2 × threads.", &Config::blocks_in_flight),
-      int_param("engine.gdal_cache_mb", "gdal-cache-mb", "GDAL block cache in MiB (counts in the memory budget).",
+      int_param("engine.gdal_cache_mb", "gdal-cache-mb", "GDAL block cache in MiB (counts in the memory budget). Input tiles a block's halo shares with "
+                "the next block are decoded once only if they are still cached.",
                 &Config::gdal_cache_mb),
       string_param("engine.cache_dir", "cache-dir",
                    "Folder of the scene-window cache for incremental nights: the decoded, grid-aligned windows of "

@@ -2,8 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
+#include <string>
 
 #include "pipeline/block_engine.hpp"
 #include "pipeline/claims_writer.hpp"
@@ -47,6 +49,25 @@ void write_not_computed(ResultWriter& out, const std::string& path, std::vector<
   for (auto d : dims) n *= d;
   out.write_f64(path, dims, std::vector<double>(n, std::nan("")));
   out.set_attribute(path, "status", "not_computed: " + why);
+}
+
+// How the regime maps were decided, stored with them (a verifier reads the
+// method next to the numbers).
+std::string regime_method(const Config& cfg) {
+  const std::string pixel =
+      "Quegan multi-temporal speckle filter then the flood-cycle detector (kernels/flood_cycle.hpp)";
+  if (cfg.segment_tile <= 0) return "per pixel, " + pixel + "; parameters in config_toml [water_regime]";
+  return "per segment: pixels sharing one Sentinel-1 history, merged inside grid-aligned " +
+         std::to_string(cfg.segment_tile) + " px tiles while Ward's cost per value stays under " +
+         fmt::format("{:g}", cfg.segment_max_cost) +
+         " × the tile's speckle variance (kernels/series_segmentation.hpp), decided on the segment's mean series "
+         "by the flood-cycle detector; segments under " +
+         std::to_string(cfg.segment_min_pixels) + " px per pixel, " + pixel +
+         "; parameters in config_toml [water_regime]";
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
 }  // namespace
@@ -206,9 +227,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     if (!model) out.set_attribute("/maps/crop_class", "status", "not_computed: no crop model given (run --model)");
     for (const char* m : {"/maps/water_regime", "/maps/drainage_events", "/qa/regime_confidence"}) {
       out.set_attribute(m, "rice_mask", rice_source);
-      out.set_attribute(m, "method",
-                        "per pixel, Quegan multi-temporal speckle filter then the flood-cycle detector "
-                        "(kernels/flood_cycle.hpp); parameters in config_toml [water_regime]");
+      out.set_attribute(m, "method", regime_method(cfg));
     }
 
     kernels::FieldSeriesAccumulator claim_series(season_days(in).size());
@@ -219,6 +238,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     eo.threads = cfg.threads;
     eo.blocks_in_flight = cfg.blocks_in_flight;
     eo.block_size = cfg.block_size;
+    const auto blocks_start = std::chrono::steady_clock::now();
     run_block_engine(
         in, eo,
         [&](BlockProducts& blk) {
@@ -241,6 +261,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
           fault_point("after_block");
         },
         opt.progress);
+    spdlog::info("blocks processed in {:.2f} s", seconds_since(blocks_start));
     if (auto failed = failures.take(); !failed.empty()) {
       for (auto& sc : catalog.scenes) {
         const auto it = failed.find(sc.id);
@@ -301,8 +322,10 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     out.write_f64("/communes/awd_area_ha", {hn}, awd_ha);
     out.set_attribute("/communes/awd_area_ha", "description", "rice area detected under multiple drainage (AWD)");
     if (claims) {
+      const auto claims_start = std::chrono::steady_clock::now();
       write_claims(out, *claims, claim_series, season_days(in), claim_optical, season_s2_scenes(in), season_start,
                    season_end, cfg, in.flood);
+      spdlog::info("{} claims verified and written in {:.2f} s", claims->size(), seconds_since(claims_start));
     }
     write_methane(out, cfg, totals, communes.ids(), grid.pixel_area_ha(), rice_area_rel_sd);
 
