@@ -17,6 +17,7 @@
 #   Two or more presets (e.g. bench-s bench-m) also give the area-scaling and
 #   RSS-flatness ratios between consecutive presets.
 # Environment: WORK (default /tmp/paddymrv-e2e), BUILD_DIR (default build),
+#   REPEAT (runs of each floor and `run` measurement, median kept; default 3),
 #   THREADS (the multi-thread run, default 2), BLOCK_SIZE (default 512),
 #   MEM_BLOCK_SIZE (default 256: the extra run that measures RSS flatness),
 #   SKIP_OTB=1, NOTE="free text added to the section" (e.g. machine shared),
@@ -53,7 +54,11 @@ if "$bin" --help 2>&1 | grep -qE '^ +train '; then have_train=1; fi
 
 # --- measurement: `measure NAME cmd…` runs cmd under GNU time; sets
 # wall[NAME] (s) and rss[NAME] (MiB). Exit code 3 (quarantined scenes) is fine.
-declare -A wall rss
+# `measure_median NAME cmd…` runs it REPEAT times (default 3) and keeps the
+# median wall time (and the largest RSS): single runs on this shared VM
+# vary by 15–25 % (the same bench-m run took 46.8 and 60.4 s of CPU).
+declare -A wall rss runs
+repeat=${REPEAT:-3}
 measure() {
   local name=$1
   shift
@@ -69,6 +74,19 @@ measure() {
   wall[$name]=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; printf "%.2f", s}' "$tlog")
   rss[$name]=$(awk -F': ' '/Maximum resident set size/{printf "%.1f", $2/1024}' "$tlog")
   echo "  $name: ${wall[$name]} s, peak RSS ${rss[$name]} MiB" >&2
+}
+measure_median() {
+  local name=$1 i walls="" r=0
+  shift
+  for ((i = 0; i < repeat; i++)); do
+    measure "$name" "$@" || return 1
+    walls+="${wall[$name]} "
+    r=$(awk -v a="$r" -v b="${rss[$name]}" 'BEGIN{printf "%.1f", (b>a)?b:a}')
+  done
+  wall[$name]=$(echo "$walls" | tr ' ' '\n' | grep . | sort -g | awk '{v[NR]=$1} END{printf "%.2f", (NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2}')
+  rss[$name]=$r
+  runs[$name]="${walls% }"
+  echo "  $name: median ${wall[$name]} s of ${runs[$name]}" >&2
 }
 # Sums a chain of measured steps into one figure (wall added, RSS max).
 chain_total() {
@@ -102,10 +120,10 @@ for preset in "${presets[@]}"; do
   dates_s2[$preset]=$(grep -cE '"id": "S2' "$dir/items.json" || true)
   echo "$preset (${grid_px[$preset]} px, ${dates_s1[$preset]} S1 + ${dates_s2[$preset]} S2 scenes):" >&2
   sync
-  measure "$preset/decode_all" "$floor_decode" "$dir/items.json"
-  measure "$preset/decode_run" "$floor_decode" "$dir/items.json" --assets "$run_assets"
-  measure "$preset/warp_all" "$floor_warp" "$dir/items.json" "$dir/truth/crop_class.tif"
-  measure "$preset/warp_run" "$floor_warp" "$dir/items.json" "$dir/truth/crop_class.tif" --assets "$run_assets"
+  measure_median "$preset/decode_all" "$floor_decode" "$dir/items.json"
+  measure_median "$preset/decode_run" "$floor_decode" "$dir/items.json" --assets "$run_assets"
+  measure_median "$preset/warp_all" "$floor_warp" "$dir/items.json" "$dir/truth/crop_class.tif"
+  measure_median "$preset/warp_run" "$floor_warp" "$dir/items.json" "$dir/truth/crop_class.tif" --assets "$run_assets"
   model_args=()
   if [ "$have_train" = 1 ]; then
     measure "$preset/train" "$bin" train --config "$dir/paddymrv.toml" --samples "$dir/reference.geojson" \
@@ -113,7 +131,7 @@ for preset in "${presets[@]}"; do
     model_args=(--model "$dir/model.yml")
   fi
   for t in 1 "$threads"; do
-    measure "$preset/run_t$t" "$bin" run --config "$dir/paddymrv.toml" --out "$dir/result-t$t.h5" \
+    measure_median "$preset/run_t$t" "$bin" run --config "$dir/paddymrv.toml" --out "$dir/result-t$t.h5" \
       --threads "$t" --block-size "$block" --report-format none --log-file "$dir/run-t$t.log" "${model_args[@]}"
   done
   # Area scaling compares the engine, not the forests: each preset's model
@@ -122,7 +140,7 @@ for preset in "${presets[@]}"; do
   # its prediction costs more per pixel. The later presets also run with the
   # first preset's model (same features: same dates).
   if [ "$have_train" = 1 ] && [ "$preset" != "${presets[0]}" ]; then
-    measure "$preset/run_t1_m0" "$bin" run --config "$dir/paddymrv.toml" --out "$dir/result-m0.h5" \
+    measure_median "$preset/run_t1_m0" "$bin" run --config "$dir/paddymrv.toml" --out "$dir/result-m0.h5" \
       --threads 1 --block-size "$block" --report-format none --log-file "$dir/run-m0.log" \
       --model "$work/${presets[0]}/model.yml"
   fi
@@ -170,7 +188,8 @@ ram=$(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)
   echo "### End to end vs floors and peers — $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "Machine: $(nproc) cores ($cpu), $ram RAM. Command: \`bash benchmarks/end_to_end.sh ${presets[*]}\`"
-  echo "(THREADS=$threads, BLOCK_SIZE=$block, GNU time; floors single-threaded; OTB with ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS=$threads)."
+  echo "(THREADS=$threads, BLOCK_SIZE=$block, GNU time; floors single-threaded; OTB with ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS=$threads;"
+  echo "floors and runs: median of $repeat runs, all runs listed; train, the RSS run and OTB steps: one run)."
   [ -z "${NOTE:-}" ] || { echo; echo "**Note:** $NOTE"; }
   [ "$have_train" = 1 ] || { echo; echo "\`paddymrv train\` did not exist when this ran: \`run\` measured without a crop model (water regime + QA only)."; }
   echo
@@ -197,6 +216,8 @@ ram=$(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)
         otb) what="**OTB chain total**";;
         *) what="paddymrv run, $threads threads";;
       esac
+      local_runs=${runs[$key]:-}
+      [ -z "$local_runs" ] || [ "$repeat" -le 1 ] || what="$what (runs: ${local_runs// / / })"
       echo "| $preset | ${grid_px[$preset]} (${dates_s1[$preset]} S1, ${dates_s2[$preset]} S2 scenes) | $what | ${wall[$key]} | ${rss[$key]} |"
     done
   done
