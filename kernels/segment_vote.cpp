@@ -12,47 +12,11 @@ std::vector<std::int32_t> guide_segments(const std::vector<std::uint8_t>& classe
   if (p.tile < 1) throw std::invalid_argument("guide_segments: the tile must be ≥ 1 px");
   if (guide.values == nullptr || guide.dims <= 0 || guide.stride < guide.dims)
     throw std::invalid_argument("guide_segments: the guide needs values and 0 < dims ≤ stride");
-  const int T = p.tile;
-  const auto D = static_cast<std::size_t>(guide.dims), stride = static_cast<std::size_t>(guide.stride);
-  std::vector<std::int32_t> label(classes.size(), -1);
-  std::vector<float> values;
-  std::vector<const float*> planes(D);
-  std::vector<std::uint8_t> mask;
-  std::int32_t next = 0;
-  // Tiles of the lattice k·T in grid coordinates; floor division so that
-  // arrays starting anywhere (x0 ≥ 0 on a grid) find the same tiles.
-  const int tx_first = x0 / T * T, ty_first = y0 / T * T;
-  for (int ty = ty_first; ty < y0 + height; ty += T)
-    for (int tx = tx_first; tx < x0 + width; tx += T) {
-      const int ax = std::max(tx, x0) - x0, ay = std::max(ty, y0) - y0;  // tile origin in the array
-      const int tw = std::min(tx + T, x0 + width) - x0 - ax, th = std::min(ty + T, y0 + height) - y0 - ay;
-      const std::size_t tn = static_cast<std::size_t>(tw) * static_cast<std::size_t>(th);
-      auto at = [&](std::size_t t) {
-        return static_cast<std::size_t>(ay + static_cast<int>(t / static_cast<std::size_t>(tw))) * width + ax +
-               static_cast<int>(t % static_cast<std::size_t>(tw));
-      };
-      mask.assign(tn, 0);
-      bool any = false;
-      for (std::size_t t = 0; t < tn; ++t) any |= (mask[t] = classes[at(t)] != 0) != 0;
-      if (!any) continue;
-      // Planes (one per guide value) for the segmentation kernel.
-      values.resize(D * tn);
-      for (std::size_t t = 0; t < tn; ++t) {
-        const float* g = guide.values + at(t) * stride;
-        for (std::size_t d = 0; d < D; ++d) values[d * tn + t] = g[d];
-      }
-      for (std::size_t d = 0; d < D; ++d) planes[d] = values.data() + d * tn;
-      const double noise = neighbour_noise_variance(tw, th, mask, planes);
-      const std::vector<std::int32_t> seg = segment_series(tw, th, mask, planes, noise, p.segmentation);
-      std::int32_t n_seg = 0;
-      for (std::size_t t = 0; t < tn; ++t)
-        if (seg[t] >= 0) {
-          label[at(t)] = next + seg[t];
-          n_seg = std::max(n_seg, seg[t] + 1);
-        }
-      next += n_seg;
-    }
-  return label;
+  const auto stride = static_cast<std::size_t>(guide.stride);
+  std::vector<std::uint8_t> mask(classes.size());
+  for (std::size_t i = 0; i < classes.size(); ++i) mask[i] = classes[i] != 0;
+  return segment_tiles(x0, y0, width, height, p.tile, mask, static_cast<std::size_t>(guide.dims),
+                       [&](std::size_t i, std::size_t d) { return guide.values[i * stride + d]; }, p.segmentation);
 }
 
 namespace {

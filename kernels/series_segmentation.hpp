@@ -20,7 +20,9 @@
 // (as k-means does on noise): between grown regions of one field T/k drifts
 // above 1, and a uniform 400-pixel field at 1.6 ended in 18 segments, at 2.0
 // in 3 (tests/test_series_segmentation.cpp). Hence the default of 2.
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -49,5 +51,54 @@ double neighbour_noise_variance(int width, int height, std::span<const std::uint
 std::vector<std::int32_t> segment_series(int width, int height, std::span<const std::uint8_t> mask,
                                          std::span<const float* const> planes, double noise_variance,
                                          const SegmentationParams& p = {});
+
+// Segments of a width × height window whose first pixel sits at grid
+// coordinates (x0, y0), each tile of the grid-aligned lattice of side `tile`
+// segmented on its own (a tile cut by the window's edge, as cut): a pixel's
+// segment depends on its tile only, never on where blocks are cut.
+// value(i, k) gives value k < n_values of window pixel i (NaN = missing);
+// pixels with mask[i] == 0 take no part. Labels: −1 outside the mask, else
+// unique within the window (tile by tile in raster order of the tiles, each
+// tile's as segment_series numbers them). Each tile's noise variance is its
+// own neighbour_noise_variance.
+template <class Value>
+std::vector<std::int32_t> segment_tiles(int x0, int y0, int width, int height, int tile,
+                                        std::span<const std::uint8_t> mask, std::size_t n_values, Value&& value,
+                                        const SegmentationParams& p = {}) {
+  std::vector<std::int32_t> label(mask.size(), -1);
+  std::vector<float> values;
+  std::vector<const float*> planes(n_values);
+  std::vector<std::uint8_t> tile_mask;
+  std::int32_t next = 0;
+  // Floor division: windows starting anywhere on the grid find the same tiles.
+  for (int ty = y0 / tile * tile; ty < y0 + height; ty += tile) {
+    for (int tx = x0 / tile * tile; tx < x0 + width; tx += tile) {
+      const int ax = std::max(tx, x0) - x0, ay = std::max(ty, y0) - y0;  // tile origin in the window
+      const int tw = std::min(tx + tile, x0 + width) - x0 - ax, th = std::min(ty + tile, y0 + height) - y0 - ay;
+      const std::size_t tn = static_cast<std::size_t>(tw) * static_cast<std::size_t>(th);
+      auto at = [&](std::size_t t) {
+        return static_cast<std::size_t>(ay + static_cast<int>(t / static_cast<std::size_t>(tw))) *
+                   static_cast<std::size_t>(width) +
+               static_cast<std::size_t>(ax + static_cast<int>(t % static_cast<std::size_t>(tw)));
+      };
+      tile_mask.assign(tn, 0);
+      bool any = false;
+      for (std::size_t t = 0; t < tn; ++t) any |= (tile_mask[t] = mask[at(t)] != 0) != 0;
+      if (!any) continue;
+      values.assign(n_values * tn, std::numeric_limits<float>::quiet_NaN());
+      for (std::size_t t = 0; t < tn; ++t)
+        if (tile_mask[t])
+          for (std::size_t k = 0; k < n_values; ++k) values[k * tn + t] = value(at(t), k);
+      for (std::size_t k = 0; k < n_values; ++k) planes[k] = values.data() + k * tn;
+      const double noise = neighbour_noise_variance(tw, th, tile_mask, planes);
+      const std::vector<std::int32_t> seg = segment_series(tw, th, tile_mask, planes, noise, p);
+      std::int32_t n_seg = 0;
+      for (std::size_t t = 0; t < tn; ++t)
+        if (seg[t] >= 0) label[at(t)] = next + seg[t], n_seg = std::max(n_seg, seg[t] + 1);
+      next += n_seg;
+    }
+  }
+  return label;
+}
 
 }  // namespace paddymrv::kernels

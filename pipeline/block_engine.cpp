@@ -83,92 +83,66 @@ std::optional<PixelWindow> field_bounds(const std::vector<std::int32_t>& field, 
   return PixelWindow{w.x0 + x0, w.y0 + y0, x1 - x0 + 1, y1 - y0 + 1};
 }
 
-// Water regimes per segment (kernels/series_segmentation.hpp): inside each
-// tile of the grid-aligned segment_tile lattice, the masked pixels are
-// segmented on their unfiltered VV/VH series in dB; each segment of at least
-// segment_min_pixels is decided once on its mean linear series, with the
-// looks of its pixel count (as a claimed field is), and painted on all its
-// pixels (`decided` set). Tiles are cut at the block only when the block
-// size is not a multiple of the tile (engine_block_size prevents it).
+// Water regimes per segment (kernels/series_segmentation.hpp): on the
+// grid-aligned segment_tile lattice, the masked pixels are segmented on their
+// unfiltered VV/VH series in dB; each segment of at least segment_min_pixels
+// is decided once on its mean linear series, with the looks of its pixel
+// count (as a claimed field is), and painted on all its pixels (`decided`
+// set). Tiles are cut at the block only when the block size is not a
+// multiple of the tile (engine_block_size prevents it).
 template <class Paint>
 void decide_segments(const S1Stack& stack, const PixelWindow& padded, const PixelWindow& w,
                      const std::vector<std::uint8_t>& mask, const Config& cfg, const kernels::FloodCycleParams& flood,
                      std::vector<std::uint8_t>& decided, Paint&& paint) {
-  const int T = cfg.segment_tile;
   const std::size_t D = stack.days.size();
-  const kernels::SegmentationParams seg{cfg.segment_max_cost, cfg.segment_max_pixels};
-  std::vector<float> values;
-  std::vector<const float*> planes(2 * D);
-  std::vector<std::uint8_t> tile_mask;
-  std::vector<double> sum_vv, sum_vh;
-  std::vector<std::int32_t> count, pixels;
+  auto pad = [&](std::size_t i) {
+    return static_cast<std::size_t>(static_cast<int>(i / w.width) + w.y0 - padded.y0) * padded.width +
+           static_cast<std::size_t>(static_cast<int>(i % w.width) + w.x0 - padded.x0);
+  };
+  // Value 2d is date d's VV in dB, 2d + 1 its VH.
+  const std::vector<std::int32_t> label = kernels::segment_tiles(
+      w.x0, w.y0, w.width, w.height, cfg.segment_tile, mask, 2 * D,
+      [&](std::size_t i, std::size_t k) {
+        const std::size_t d = k / 2, pi = pad(i);
+        const float vv = stack.vv[d][pi], vh = stack.vh[d][pi];
+        if (!kernels::s1_usable(vv, vh)) return NAN;
+        return 10.0f * std::log10(k % 2 ? vh : vv);
+      },
+      {cfg.segment_max_cost, cfg.segment_max_pixels});
+  std::int32_t n_seg = 0;
+  for (const std::int32_t l : label) n_seg = std::max(n_seg, l + 1);
+  // Sums in block raster order: a segment lies in one tile, so its pixels
+  // are added in the tile's raster order whatever the block.
+  std::vector<double> sum_vv(static_cast<std::size_t>(n_seg) * D, 0.0), sum_vh(sum_vv.size(), 0.0);
+  std::vector<std::int32_t> count(sum_vv.size(), 0), pixels(static_cast<std::size_t>(n_seg), 0);
+  for (std::size_t i = 0; i < label.size(); ++i) {
+    if (label[i] < 0) continue;
+    const std::size_t k = static_cast<std::size_t>(label[i]);
+    ++pixels[k];
+    for (std::size_t d = 0; d < D; ++d) {
+      const float vv = stack.vv[d][pad(i)], vh = stack.vh[d][pad(i)];
+      if (!kernels::s1_usable(vv, vh)) continue;
+      sum_vv[k * D + d] += vv, sum_vh[k * D + d] += vh, ++count[k * D + d];
+    }
+  }
   std::vector<float> mv(D), mh(D);
   kernels::FloodCycleScratch scratch;
-  for (int ty = (w.y0 / T) * T; ty < w.y0 + w.height; ty += T) {
-    for (int tx = (w.x0 / T) * T; tx < w.x0 + w.width; tx += T) {
-      const int x0 = std::max(tx, w.x0), y0 = std::max(ty, w.y0);
-      const int tw = std::min(tx + T, w.x0 + w.width) - x0, th = std::min(ty + T, w.y0 + w.height) - y0;
-      const std::size_t tn = static_cast<std::size_t>(tw) * th;
-      auto core = [&](std::size_t t) {
-        return static_cast<std::size_t>(y0 - w.y0 + static_cast<int>(t / tw)) * w.width + (x0 - w.x0) +
-               static_cast<int>(t % tw);
-      };
-      auto pad = [&](std::size_t t) {
-        return static_cast<std::size_t>(y0 - padded.y0 + static_cast<int>(t / tw)) * padded.width + (x0 - padded.x0) +
-               static_cast<int>(t % tw);
-      };
-      tile_mask.assign(tn, 0);
-      bool any = false;
-      for (std::size_t t = 0; t < tn; ++t) any |= (tile_mask[t] = mask[core(t)]) != 0;
-      if (!any) continue;
-      values.assign(2 * D * tn, NAN);
-      for (std::size_t d = 0; d < D; ++d) {
-        float* pv = &values[2 * d * tn];
-        float* ph = pv + tn;
-        planes[2 * d] = pv, planes[2 * d + 1] = ph;
-        for (std::size_t t = 0; t < tn; ++t) {
-          if (!tile_mask[t]) continue;
-          const float vv = stack.vv[d][pad(t)], vh = stack.vh[d][pad(t)];
-          if (!kernels::s1_usable(vv, vh)) continue;
-          pv[t] = 10.0f * std::log10(vv), ph[t] = 10.0f * std::log10(vh);
-        }
-      }
-      const double noise = kernels::neighbour_noise_variance(tw, th, tile_mask, planes);
-      const std::vector<std::int32_t> label = kernels::segment_series(tw, th, tile_mask, planes, noise, seg);
-      std::int32_t n_seg = 0;
-      for (const std::int32_t l : label) n_seg = std::max(n_seg, l + 1);
-      sum_vv.assign(static_cast<std::size_t>(n_seg) * D, 0.0);
-      sum_vh.assign(sum_vv.size(), 0.0);
-      count.assign(sum_vv.size(), 0);
-      pixels.assign(static_cast<std::size_t>(n_seg), 0);
-      for (std::size_t t = 0; t < tn; ++t) {
-        if (label[t] < 0) continue;
-        const std::size_t k = static_cast<std::size_t>(label[t]);
-        ++pixels[k];
-        for (std::size_t d = 0; d < D; ++d) {
-          const float vv = stack.vv[d][pad(t)], vh = stack.vh[d][pad(t)];
-          if (!kernels::s1_usable(vv, vh)) continue;
-          sum_vv[k * D + d] += vv, sum_vh[k * D + d] += vh, ++count[k * D + d];
-        }
-      }
-      std::vector<std::optional<kernels::FloodCycle>> cycle(static_cast<std::size_t>(n_seg));
-      for (std::size_t k = 0; k < cycle.size(); ++k) {
-        if (pixels[k] < cfg.segment_min_pixels) continue;
-        std::int32_t most = 0;
-        for (std::size_t d = 0; d < D; ++d) {
-          const std::int32_t c = count[k * D + d];
-          most = std::max(most, c);
-          mv[d] = c > 0 ? static_cast<float>(sum_vv[k * D + d] / c) : NAN;
-          mh[d] = c > 0 ? static_cast<float>(sum_vh[k * D + d] / c) : NAN;
-        }
-        cycle[k] = kernels::detect_flood_cycle({stack.days, mv, mh, cfg.s1_looks * std::max(1, most)}, flood, scratch);
-      }
-      for (std::size_t t = 0; t < tn; ++t) {
-        if (label[t] < 0 || !cycle[static_cast<std::size_t>(label[t])]) continue;
-        decided[core(t)] = 1;
-        paint(core(t), *cycle[static_cast<std::size_t>(label[t])]);
-      }
+  std::vector<std::optional<kernels::FloodCycle>> cycle(static_cast<std::size_t>(n_seg));
+  for (std::size_t k = 0; k < cycle.size(); ++k) {
+    if (pixels[k] < cfg.segment_min_pixels) continue;
+    std::int32_t most = 0;
+    for (std::size_t d = 0; d < D; ++d) {
+      const std::int32_t c = count[k * D + d];
+      most = std::max(most, c);
+      mv[d] = c > 0 ? static_cast<float>(sum_vv[k * D + d] / c) : NAN;
+      mh[d] = c > 0 ? static_cast<float>(sum_vh[k * D + d] / c) : NAN;
     }
+    cycle[k] = kernels::detect_flood_cycle({stack.days, mv, mh, cfg.s1_looks * std::max(1, most)}, flood, scratch);
+  }
+  for (std::size_t i = 0; i < label.size(); ++i) {
+    if (label[i] < 0 || !cycle[static_cast<std::size_t>(label[i])]) continue;
+    decided[i] = 1;
+    paint(i, *cycle[static_cast<std::size_t>(label[i])]);
   }
 }
 

@@ -587,6 +587,14 @@ std::string cfoa_ranges_problem(const std::vector<double>& rates, const std::vec
 
 void validate(const Config& c) {
   auto fail = [](const std::string& key, const std::string& why) { throw ConfigError(key + ": " + why); };
+  // The segment settings of [water_regime] and [classifier] (series_segmentation.hpp).
+  auto check_segments = [&](const std::string& table, const std::string& zero_means, int tile, double max_cost,
+                            int max_pixels, int min_pixels) {
+    if (tile != 0 && (tile < 8 || tile > 1024)) fail(table + ".segment_tile", "must be 0 (" + zero_means + ") or 8–1024");
+    if (!(max_cost > 0)) fail(table + ".segment_max_cost", "must be > 0");
+    if (max_pixels < 1) fail(table + ".segment_max_pixels", "must be ≥ 1");
+    if (min_pixels < 1) fail(table + ".segment_min_pixels", "must be ≥ 1");
+  };
   // TOML allows inf and nan; no parameter of ours means either.
   for (const auto& p : parameters()) {
     if (p.type != "float" && p.type != "list of float") continue;
@@ -616,11 +624,8 @@ void validate(const Config& c) {
            s == 0 ? "SCL 0 is no data, never usable" : "SCL classes are 0–11, got " + std::to_string(s));
   if (c.speckle_window < 1 || c.speckle_window > 31 || c.speckle_window % 2 == 0)
     fail("water_regime.speckle_window", "must be odd, 1–31");
-  if (c.segment_tile != 0 && (c.segment_tile < 8 || c.segment_tile > 1024))
-    fail("water_regime.segment_tile", "must be 0 (per pixel) or 8–1024");
-  if (!(c.segment_max_cost > 0)) fail("water_regime.segment_max_cost", "must be > 0");
-  if (c.segment_max_pixels < 1) fail("water_regime.segment_max_pixels", "must be ≥ 1");
-  if (c.segment_min_pixels < 1) fail("water_regime.segment_min_pixels", "must be ≥ 1");
+  check_segments("water_regime", "per pixel", c.segment_tile, c.segment_max_cost, c.segment_max_pixels,
+                 c.segment_min_pixels);
   if (!(c.s1_looks >= 1)) fail("water_regime.s1_looks", "must be ≥ 1");
   if (c.min_observations < 3) fail("water_regime.min_observations", "must be ≥ 3");
   if (!(c.event_z > c.flooded_z)) fail("water_regime.event_z", "must exceed water_regime.flooded_z");
@@ -695,11 +700,8 @@ void validate(const Config& c) {
     fail("classifier.majority_of", "must be \"classes\", \"votes\" or \"guided\"");
   if (!(c.classifier_guide_bandwidth > 0 && c.classifier_guide_bandwidth <= 1))
     fail("classifier.guide_bandwidth", "must be in (0, 1]");
-  if (c.classifier_segment_tile != 0 && (c.classifier_segment_tile < 8 || c.classifier_segment_tile > 1024))
-    fail("classifier.segment_tile", "must be 0 (off) or 8–1024");
-  if (!(c.classifier_segment_max_cost > 0)) fail("classifier.segment_max_cost", "must be > 0");
-  if (c.classifier_segment_max_pixels < 1) fail("classifier.segment_max_pixels", "must be ≥ 1");
-  if (c.classifier_segment_min_pixels < 1) fail("classifier.segment_min_pixels", "must be ≥ 1");
+  check_segments("classifier", "off", c.classifier_segment_tile, c.classifier_segment_max_cost,
+                 c.classifier_segment_max_pixels, c.classifier_segment_min_pixels);
   if (c.classifier_segment_mode != "vote" && c.classifier_segment_mode != "pool")
     fail("classifier.segment_mode", "must be \"vote\" or \"pool\"");
   if (c.classifier_segment_tile > 0 && c.classifier_segment_mode == "pool" && c.classifier_majority_window > 1 &&
