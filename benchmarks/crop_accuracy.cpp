@@ -16,18 +16,22 @@
 //   instead of the ~160 validation polygons.
 // Not a test: a measurement (docs/crop_classification.md).
 //
-// Usage: paddymrv_crop_accuracy OUT_DIR [--threads N] [--windows 0,3,5,3v] [scenario …]
+// Usage: paddymrv_crop_accuracy OUT_DIR [--threads N] [--windows 0,3,5,3v] [--config key=value,…] [scenario …]
+// (--config: config keys for train and run, e.g. classifier.max_depth=12, to
+// compare settings on the same seasons)
 // scenario = name:seed[:key=value,key=value]   (simulator --set keys)
 #include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "pipeline/crop_features_block.hpp"
 #include "pipeline/errors.hpp"
 #include "pipeline/gdal_handle.hpp"
 #include "pipeline/parameters.hpp"
@@ -204,13 +208,22 @@ int main(int argc, char** argv) {
   }
   const fs::path out = argv[1];
   std::string threads = "0";
+  std::map<std::string, std::string> config_overrides;
   std::vector<Filter> windows = {{}};
   std::vector<Scenario> scenarios;
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--threads" && i + 1 < argc) threads = argv[++i];
     else if (a == "--windows" && i + 1 < argc) windows = parse_windows(argv[++i]);
-    else scenarios.push_back(parse_scenario(a));
+    else if (a == "--config" && i + 1 < argc) {
+      std::stringstream kv(argv[++i]);
+      std::string item;
+      while (std::getline(kv, item, ',')) {
+        const auto eq = item.find('=');
+        if (eq == std::string::npos) throw std::invalid_argument("--config: expected key=value, got " + item);
+        config_overrides[item.substr(0, eq)] = item.substr(eq + 1);
+      }
+    } else scenarios.push_back(parse_scenario(a));
   }
   if (scenarios.empty()) {
     std::fprintf(stderr, "no scenario given (benchmarks/crop_accuracy.sh lists the held-out ones)\n");
@@ -233,11 +246,12 @@ int main(int argc, char** argv) {
     }
     sim::simulate(p, dir / "sim");
     const std::string model = (dir / "model.yml").string();
-    const Config cfg = load_config((dir / "sim" / "paddymrv.toml").string(),
-                                   {{"samples", (dir / "sim" / "reference.geojson").string()},
-                                    {"model", model},
-                                    {"threads", threads},
-                                    {"out", (dir / "result.h5").string()}});
+    std::map<std::string, std::string> overrides = {{"samples", (dir / "sim" / "reference.geojson").string()},
+                                                    {"model", model},
+                                                    {"threads", threads},
+                                                    {"out", (dir / "result.h5").string()}};
+    overrides.insert(config_overrides.begin(), config_overrides.end());
+    const Config cfg = load_config((dir / "sim" / "paddymrv.toml").string(), overrides);
     TrainOptions to;
     to.model_path = model;
     to.report_path = (dir / "validation.json").string();
@@ -280,6 +294,12 @@ int main(int argc, char** argv) {
       if (win <= 1 && !f.segments && std::abs(m.val_oa - ts.accuracy.overall) > 1e-12) {
         // The unfiltered map must reproduce train's per-pixel validation.
         std::fprintf(stderr, "%s: map val OA %.6f != train's %.6f\n", sc.text.c_str(), m.val_oa, ts.accuracy.overall);
+        status = 1;
+      }
+      if (crop_post_processing(rc) == ts.map_post_processing && std::abs(m.val_oa - ts.map_accuracy.overall) > 1e-12) {
+        // train validated this very map: the two must agree.
+        std::fprintf(stderr, "%s: map val OA %.6f != train's map validation %.6f\n", sc.text.c_str(), m.val_oa,
+                     ts.map_accuracy.overall);
         status = 1;
       }
       std::printf("| %s | %llu | %s | %s | %.4f | %.4f | %+.1f pt | %.4f | %.4f | %+.1f pt | %.4f | %.4f | %.4f | %.4f | %.1f |\n",

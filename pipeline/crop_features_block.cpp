@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 
 #include "kernels/decibel.hpp"
@@ -203,6 +204,31 @@ BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& 
     feature_rows(o, opt, 0, n, out.features.ptr<float>(0), opt.baseline ? out.baseline.ptr<float>(0) : nullptr);
   }
   return out;
+}
+
+std::string crop_post_processing(const Config& c) {
+  // 12 significant digits: readable (0.1, not 0.10000000000000001), and far
+  // finer than any setting that changes a map.
+  auto fmt_double = [](double v) {
+    char b[40];
+    std::snprintf(b, sizeof b, "%.12g", v);
+    return std::string(b);
+  };
+  std::string s;
+  if (c.classifier_majority_window > 1) {
+    s = "majority_window=" + std::to_string(c.classifier_majority_window) + " majority_of=" + c.classifier_majority_of;
+    if (c.classifier_majority_of == "guided") s += " guide_bandwidth=" + fmt_double(c.classifier_guide_bandwidth);
+  } else {
+    s = "majority_window=off";
+  }
+  if (c.classifier_segment_tile > 0)
+    s += " segment_tile=" + std::to_string(c.classifier_segment_tile) + " segment_mode=" + c.classifier_segment_mode +
+         " segment_max_cost=" + fmt_double(c.classifier_segment_max_cost) +
+         " segment_max_pixels=" + std::to_string(c.classifier_segment_max_pixels) +
+         " segment_min_pixels=" + std::to_string(c.classifier_segment_min_pixels);
+  else
+    s += " segment_tile=off";
+  return s;
 }
 
 std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWindow& w, const CropModel& model,

@@ -57,4 +57,9 @@ std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWind
                                          int majority_window, const std::string& majority_of,
                                          double guide_bandwidth, S1Stack* s1 = nullptr);
 
+// The settings of `config` that change what classify_crops makes of the
+// forest's predictions (majority filter, segment voting), as one line. A
+// validation of the map is only valid for a run whose line is the same.
+std::string crop_post_processing(const Config& config);
+
 }  // namespace paddymrv

@@ -18,6 +18,11 @@ int CropModel::class_index(int code) const {
   return -1;
 }
 
+const kernels::ConfusionMatrix& CropModel::validation_for(const std::string& post_processing, bool& of_map) const {
+  of_map = map_validation.k > 0 && map_post_processing == post_processing;
+  return of_map ? map_validation : validation;
+}
+
 void save_crop_model(const CropModel& m, const std::string& path) {
   try {
     cv::FileStorage fs(path, cv::FileStorage::WRITE);
@@ -34,6 +39,11 @@ void save_crop_model(const CropModel& m, const std::string& path) {
     fs << "]";
     std::vector<int> cm(m.validation.n.begin(), m.validation.n.end());
     fs << "validation_confusion" << cm;
+    if (m.map_validation.k > 0) {
+      std::vector<int> mm(m.map_validation.n.begin(), m.map_validation.n.end());
+      fs << "map_validation_confusion" << mm;
+      fs << "map_post_processing" << m.map_post_processing;
+    }
     fs << "metadata" << "{";
     for (const auto& [k, v] : m.metadata) fs << k << v;
     fs << "}";
@@ -68,6 +78,14 @@ CropModel load_crop_model(const std::string& path) {
     m.validation = kernels::ConfusionMatrix(static_cast<int>(m.classes.size()));
     if (cm.size() != m.validation.n.size()) throw InputError(path + ": validation_confusion has the wrong size");
     std::copy(cm.begin(), cm.end(), m.validation.n.begin());
+    if (!fs["map_validation_confusion"].empty()) {
+      std::vector<int> mm;
+      fs["map_validation_confusion"] >> mm;
+      m.map_validation = kernels::ConfusionMatrix(static_cast<int>(m.classes.size()));
+      if (mm.size() != m.map_validation.n.size()) throw InputError(path + ": map_validation_confusion has the wrong size");
+      std::copy(mm.begin(), mm.end(), m.map_validation.n.begin());
+      m.map_post_processing = static_cast<std::string>(fs["map_post_processing"]);
+    }
     const cv::FileNode meta = fs["metadata"];
     for (auto it = meta.begin(); it != meta.end(); ++it) m.metadata[(*it).name()] = static_cast<std::string>(*it);
     auto forest = cv::ml::RTrees::create();

@@ -22,7 +22,12 @@ struct CropModel {
   std::vector<std::string> feature_names;  // == layout.names() when written by this version
   int cloud_dilation = 1;
   std::vector<CropClass> classes;        // class table at training; matrix order
-  kernels::ConfusionMatrix validation;   // rows map, columns reference, `classes` order
+  kernels::ConfusionMatrix validation;   // rows map, columns reference, `classes` order: the forest per pixel
+  // The same validation pixels on the map as `run` writes it (the forest,
+  // then the post-processing described by map_post_processing, the line of
+  // crop_post_processing()). Empty (k = 0) in models written before it.
+  kernels::ConfusionMatrix map_validation;
+  std::string map_post_processing;
   std::map<std::string, std::string> metadata;  // created_utc, samples, seed, pixels, season …
   cv::Ptr<cv::ml::RTrees> forest;               // what the file stores
   kernels::FlatForest flat_forest;              // what train and run predict with; built by set_forest
@@ -31,6 +36,10 @@ struct CropModel {
   void set_forest(cv::Ptr<cv::ml::RTrees> f);
   // Row of class `code` in `classes`, −1 if absent.
   int class_index(int code) const;
+  // The validation that describes a run with this post-processing: the
+  // map's when train validated the map with the same settings, otherwise the
+  // forest's per pixel. `of_map` tells which.
+  const kernels::ConfusionMatrix& validation_for(const std::string& post_processing, bool& of_map) const;
 };
 
 void save_crop_model(const CropModel& model, const std::string& path);

@@ -2,13 +2,28 @@
 
 #include <cmath>
 
+#include <spdlog/spdlog.h>
+
 #include "kernels/area_estimate.hpp"
 
 namespace paddymrv {
 
 double write_crop_results(ResultWriter& out, const CropModel& model, const std::string& model_path,
-                        const std::vector<std::int64_t>& crop_pixels, std::size_t n, double pixel_area_ha) {
+                          const std::string& post_processing, const std::vector<std::int64_t>& crop_pixels,
+                          std::size_t n, double pixel_area_ha) {
   const std::size_t C = model.classes.size();
+  bool of_map = false;
+  const kernels::ConfusionMatrix& validation = model.validation_for(post_processing, of_map);
+  // What the matrix validates, said next to every number built on it.
+  const std::string validation_of =
+      of_map ? "the map as written (forest, then " + post_processing + "), at the validation pixels"
+             : model.map_validation.k > 0
+                   ? "the forest per pixel: the model's map validation used other post-processing (" +
+                         model.map_post_processing + ") than this run (" + post_processing +
+                         "); retrain with this run's classifier settings for intervals that describe this map"
+                   : "the forest per pixel (the model holds no validation of the post-processed map; retrain)";
+  if (!of_map)
+    spdlog::warn("crop areas are adjusted with the validation of {}", validation_of);
   const hsize_t hn = n, hc = C;
   std::vector<std::string> labels;
   for (const auto& k : model.classes) labels.push_back(k.name);
@@ -24,7 +39,7 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
   for (std::size_t i = 0; i < n; ++i) {
     const std::vector<double> mapped(area.begin() + static_cast<std::ptrdiff_t>(i * C),
                                      area.begin() + static_cast<std::ptrdiff_t>((i + 1) * C));
-    const auto e = kernels::stratified_area_estimate(model.validation, mapped);
+    const auto e = kernels::stratified_area_estimate(validation, mapped);
     for (std::size_t c = 0; c < C; ++c) adjusted[i * C + c] = e.adjusted[c], ci[i * C + c] = e.ci95[c];
   }
   out.write_f64("/communes/crop_area_ha", {hn, hc}, area);
@@ -40,9 +55,11 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
       "pixels are whole reference polygons, not a probability sample: the interval is indicative.";
   out.set_attribute("/communes/crop_area_adjusted_ha", "method", method);
   out.set_attribute("/communes/crop_area_ci95_ha", "method", method);
+  out.set_attribute("/communes/crop_area_adjusted_ha", "validation_of", validation_of);
+  out.set_attribute("/communes/crop_area_ci95_ha", "validation_of", validation_of);
 
-  const auto pe = kernels::stratified_area_estimate(model.validation, province);
-  const auto acc = kernels::assess(model.validation);
+  const auto pe = kernels::stratified_area_estimate(validation, province);
+  const auto acc = kernels::assess(validation);
   std::vector<std::vector<std::string>> rows;
   auto num = [](double v) {
     if (std::isnan(v)) return std::string("nan");
@@ -60,11 +77,20 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
                           "producers_accuracy", "validation_f1", "validation_pixels"},
                          rows);
   out.set_attribute("/qa/crop_area_province", "method", method);
+  out.set_attribute("/qa/crop_area_province", "validation_of", validation_of);
   out.set_attribute("/qa/crop_area_province", "overall_accuracy_area_weighted", pe.overall);
   out.set_attribute("/qa/crop_area_province", "validation_overall_accuracy", acc.overall);
   out.set_attribute("/qa/crop_area_province", "validation_kappa", acc.kappa);
-  std::vector<std::int64_t> cm(model.validation.n.begin(), model.validation.n.end());
+  std::vector<std::int64_t> cm(validation.n.begin(), validation.n.end());
   out.write_i64("/qa/crop_validation_confusion", {hc, hc}, cm);
+  out.set_attribute("/qa/crop_validation_confusion", "validation_of", validation_of);
+  // Both matrices stay auditable whichever one adjusted the areas.
+  std::vector<std::int64_t> px(model.validation.n.begin(), model.validation.n.end());
+  out.write_i64("/qa/crop_validation_confusion_per_pixel", {hc, hc}, px);
+  out.set_attribute("/qa/crop_validation_confusion_per_pixel", "labels", labels);
+  out.set_attribute("/qa/crop_validation_confusion_per_pixel", "layout", "rows predicted, columns reference");
+  out.set_attribute("/qa/crop_validation_confusion_per_pixel", "validation_of",
+                    "the forest per pixel, before any post-processing");
   out.set_attribute("/qa/crop_validation_confusion", "labels", labels);
   out.set_attribute("/qa/crop_validation_confusion", "layout", "rows predicted, columns reference");
   out.set_attribute("/maps/crop_class", "model", model_path);

@@ -12,10 +12,15 @@
 
 namespace paddymrv {
 
-// crop_pixels[commune × class] in the model's class order. Returns the
-// relative standard error of the error-adjusted rice area (province), which
-// the methane Monte Carlo propagates; 0 when rice is not in the model.
+// crop_pixels[commune × class] in the model's class order. post_processing:
+// crop_post_processing() of this run's config; the areas are adjusted with
+// the model's validation of the map made that way when it has one (train
+// with the same classifier settings), else with its per-pixel validation,
+// and the result says which. Returns the relative standard error of the
+// error-adjusted rice area (province), which the methane Monte Carlo
+// propagates; 0 when rice is not in the model.
 double write_crop_results(ResultWriter& out, const CropModel& model, const std::string& model_path,
-                        const std::vector<std::int64_t>& crop_pixels, std::size_t communes, double pixel_area_ha);
+                          const std::string& post_processing, const std::vector<std::int64_t>& crop_pixels,
+                          std::size_t communes, double pixel_area_ha);
 
 }  // namespace paddymrv

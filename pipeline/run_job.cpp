@@ -10,6 +10,7 @@
 #include "pipeline/block_engine.hpp"
 #include "pipeline/claims_writer.hpp"
 #include "pipeline/crop_model.hpp"
+#include "pipeline/crop_features_block.hpp"
 #include "pipeline/crop_writer.hpp"
 #include "pipeline/dates.hpp"
 #include "pipeline/errors.hpp"
@@ -301,7 +302,8 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     const hsize_t nc = cfg.classes.size();
     double rice_area_rel_sd = 0;  // from the classifier's validation, for the methane interval
     if (model) {
-      rice_area_rel_sd = write_crop_results(out, *model, model_path, crop_pixels, n, grid.pixel_area_ha());
+      rice_area_rel_sd =
+          write_crop_results(out, *model, model_path, crop_post_processing(cfg), crop_pixels, n, grid.pixel_area_ha());
     } else {
       write_not_computed(out, "/communes/crop_area_ha", {hn, nc}, "no crop model given (run --model)");
       std::vector<std::string> labels;

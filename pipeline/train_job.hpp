@@ -22,6 +22,11 @@ struct TrainSummary {
   std::vector<CropClass> classes;  // matrix order
   kernels::ConfusionMatrix validation;
   kernels::AccuracyReport accuracy;
+  // The same pixels on the post-processed map (what `run` writes with this
+  // config's classifier settings, described by map_post_processing).
+  kernels::ConfusionMatrix map_validation;
+  kernels::AccuracyReport map_accuracy;
+  std::string map_post_processing;
   kernels::ConfusionMatrix baseline_validation;  // when requested
   kernels::AccuracyReport baseline_accuracy;
   std::size_t train_polygons = 0, validation_polygons = 0, train_pixels = 0, validation_pixels = 0;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <filesystem>
 #include <set>
 
@@ -14,6 +15,7 @@
 #include "kernels/random_forest.hpp"
 #include "kernels/s2_indices.hpp"
 #include "kernels/time_grid.hpp"
+#include "pipeline/crop_features_block.hpp"
 #include "pipeline/crop_model.hpp"
 #include "pipeline/gdal_handle.hpp"
 #include "pipeline/parameters.hpp"
@@ -183,6 +185,24 @@ TEST(CropModel, SaveLoadRoundTripGivesTheSamePredictions) {
   EXPECT_EQ(l.metadata.at("seed"), "42");
   EXPECT_EQ(predict_forest(*l.forest, X), predict_forest(*m.forest, X));
   EXPECT_THROW(load_crop_model((dir / "missing.yml").string()), InputError);
+  // Written before the map validation existed (no such keys): the per-pixel
+  // validation serves every post-processing.
+  bool of_map = true;
+  EXPECT_EQ(l.map_validation.k, 0);
+  EXPECT_EQ(&l.validation_for("majority_window=off segment_tile=off", of_map), &l.validation);
+  EXPECT_FALSE(of_map);
+  // With it: kept, and used only for the post-processing it was made with.
+  m.map_validation = ConfusionMatrix(3);
+  m.map_validation.at(1, 1) = 7, m.map_validation.at(2, 0) = 1;
+  m.map_post_processing = "majority_window=9 majority_of=guided";
+  save_crop_model(m, path);
+  const CropModel l2 = load_crop_model(path);
+  EXPECT_EQ(l2.map_validation.n, m.map_validation.n);
+  EXPECT_EQ(l2.map_post_processing, m.map_post_processing);
+  EXPECT_EQ(&l2.validation_for(m.map_post_processing, of_map), &l2.map_validation);
+  EXPECT_TRUE(of_map);
+  EXPECT_EQ(&l2.validation_for("majority_window=off segment_tile=off", of_map), &l2.validation);
+  EXPECT_FALSE(of_map);
 }
 
 // Train on the simulated demo season's reference polygons, run with the
@@ -272,6 +292,32 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
     EXPECT_NE(pooled_map, ResultReader(no_seg.out).read<std::int32_t>("/maps/crop_class"));
   }
   EXPECT_EQ(a.read<double>("/communes/crop_area_ha"), b.read<double>("/communes/crop_area_ha"));
+  {
+    // The areas are adjusted with the validation of the map as written: the
+    // matrix in the result is the written map's confusion at the very
+    // validation pixels of train, not the forest's per pixel…
+    ASSERT_EQ(ts.map_post_processing, crop_post_processing(cfg));
+    ASSERT_EQ(ts.validation_cells.size(), ts.validation_labels.size());
+    std::map<int, int> row;
+    for (std::size_t i = 0; i < ts.classes.size(); ++i) row[ts.classes[i].code] = static_cast<int>(i);
+    ConfusionMatrix of_map(static_cast<int>(ts.classes.size()));
+    for (std::size_t k = 0; k < ts.validation_cells.size(); ++k)
+      if (row.count(cls[ts.validation_cells[k]]))
+        ++of_map.at(row.at(cls[ts.validation_cells[k]]), row.at(ts.validation_labels[k]));
+    const auto written = a.read<std::int64_t>("/qa/crop_validation_confusion");
+    EXPECT_EQ(written, of_map.n);
+    EXPECT_EQ(written, ts.map_validation.n);
+    EXPECT_NE(ts.map_validation.n, ts.validation.n);  // the filter does change validation pixels
+    EXPECT_EQ(a.read<std::int64_t>("/qa/crop_validation_confusion_per_pixel"), ts.validation.n);
+    EXPECT_NE(a.attribute_string("/qa/crop_area_province", "validation_of").find("the map as written"),
+              std::string::npos);
+    // …and a run whose post-processing differs from train's falls back to
+    // the per-pixel validation, and says so.
+    const ResultReader off(dir / "off.h5");
+    EXPECT_EQ(off.read<std::int64_t>("/qa/crop_validation_confusion"), ts.validation.n);
+    EXPECT_NE(off.attribute_string("/communes/crop_area_adjusted_ha", "validation_of").find("the forest per pixel"),
+              std::string::npos);
+  }
 
   auto ds = open_raster((dir / "sim" / "truth" / "crop_class.tif").string());
   const int w = ds->GetRasterXSize(), h = ds->GetRasterYSize();
