@@ -44,4 +44,25 @@ AreaEstimate stratified_area_estimate(const ConfusionMatrix& m, const std::vecto
   return e;
 }
 
+AreaEstimate stratified_area_estimate(const ConfusionMatrix& m, const std::vector<double>& mapped_area,
+                                      const std::vector<ConfusionMatrix>& replicates) {
+  AreaEstimate e = stratified_area_estimate(m, mapped_area);
+  if (replicates.size() < 2) return e;
+  const std::size_t k = e.adjusted.size();
+  // Welford's running mean and sum of squares, in replicate order.
+  std::vector<double> mean(k, 0.0), m2(k, 0.0);
+  double n = 0;
+  for (const auto& r : replicates) {
+    const AreaEstimate b = stratified_area_estimate(r, mapped_area);
+    n += 1;
+    for (std::size_t j = 0; j < k; ++j) {
+      const double d = b.adjusted[j] - mean[j];
+      mean[j] += d / n;
+      m2[j] += d * (b.adjusted[j] - mean[j]);
+    }
+  }
+  for (std::size_t j = 0; j < k; ++j) e.ci95[j] = 1.96 * std::sqrt(m2[j] / (n - 1));
+  return e;
+}
+
 }  // namespace paddymrv::kernels

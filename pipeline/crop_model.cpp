@@ -1,6 +1,7 @@
 #include "pipeline/crop_model.hpp"
 
 #include <stdexcept>
+#include <tuple>
 #include <utility>
 
 #include "pipeline/errors.hpp"
@@ -18,10 +19,40 @@ int CropModel::class_index(int code) const {
   return -1;
 }
 
-const kernels::ConfusionMatrix& CropModel::validation_for(const std::string& post_processing, bool& of_map) const {
-  of_map = map_validation.k > 0 && map_post_processing == post_processing;
-  return of_map ? map_validation : validation;
+CropModel::ValidationView CropModel::validation_for(const std::string& post_processing) const {
+  if (map_validation.k > 0 && map_post_processing == post_processing)
+    return {map_validation, map_validation_polygons, true};
+  return {validation, validation_polygons, false};
 }
+
+namespace {
+
+// Polygons as one flat list: reference class, then pixels per map class.
+std::vector<int> flatten(const std::vector<kernels::ValidationPolygon>& polygons, std::size_t classes) {
+  std::vector<int> v;
+  for (const auto& p : polygons) {
+    v.push_back(p.reference);
+    for (std::size_t c = 0; c < classes; ++c) v.push_back(c < p.mapped.size() ? static_cast<int>(p.mapped[c]) : 0);
+  }
+  return v;
+}
+
+std::vector<kernels::ValidationPolygon> unflatten(const std::vector<int>& v, std::size_t classes,
+                                                  const std::string& path, const char* key) {
+  if (v.size() % (classes + 1) != 0) throw InputError(path + ": " + key + " has the wrong size");
+  std::vector<kernels::ValidationPolygon> out;
+  for (std::size_t i = 0; i < v.size(); i += classes + 1) {
+    kernels::ValidationPolygon p;
+    p.reference = v[i];
+    if (p.reference < 0 || static_cast<std::size_t>(p.reference) >= classes)
+      throw InputError(path + ": " + key + " names a class outside the class table");
+    p.mapped.assign(v.begin() + static_cast<std::ptrdiff_t>(i + 1), v.begin() + static_cast<std::ptrdiff_t>(i + 1 + classes));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace
 
 void save_crop_model(const CropModel& m, const std::string& path) {
   try {
@@ -44,6 +75,9 @@ void save_crop_model(const CropModel& m, const std::string& path) {
       fs << "map_validation_confusion" << mm;
       fs << "map_post_processing" << m.map_post_processing;
     }
+    if (!m.validation_polygons.empty()) fs << "validation_polygons" << flatten(m.validation_polygons, m.classes.size());
+    if (!m.map_validation_polygons.empty())
+      fs << "map_validation_polygons" << flatten(m.map_validation_polygons, m.classes.size());
     fs << "metadata" << "{";
     for (const auto& [k, v] : m.metadata) fs << k << v;
     fs << "}";
@@ -85,6 +119,18 @@ CropModel load_crop_model(const std::string& path) {
       if (mm.size() != m.map_validation.n.size()) throw InputError(path + ": map_validation_confusion has the wrong size");
       std::copy(mm.begin(), mm.end(), m.map_validation.n.begin());
       m.map_post_processing = static_cast<std::string>(fs["map_post_processing"]);
+    }
+    for (auto [key, polygons, matrix] : {std::tuple{"validation_polygons", &m.validation_polygons, &m.validation},
+                                         std::tuple{"map_validation_polygons", &m.map_validation_polygons,
+                                                    &m.map_validation}}) {
+      if (fs[key].empty()) continue;
+      std::vector<int> v;
+      fs[key] >> v;
+      *polygons = unflatten(v, m.classes.size(), path, key);
+      // The polygons must add up to their matrix, or the intervals would
+      // describe another sample than the areas.
+      if (kernels::confusion_of(*polygons, static_cast<int>(m.classes.size())).n != matrix->n)
+        throw InputError(path + ": " + key + " do not add up to their confusion matrix");
     }
     const cv::FileNode meta = fs["metadata"];
     for (auto it = meta.begin(); it != meta.end(); ++it) m.metadata[(*it).name()] = static_cast<std::string>(*it);

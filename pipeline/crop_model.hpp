@@ -12,6 +12,7 @@
 #include "kernels/accuracy_assessment.hpp"
 #include "kernels/crop_features.hpp"
 #include "kernels/flat_forest.hpp"
+#include "kernels/validation_bootstrap.hpp"
 #include "pipeline/config.hpp"
 
 namespace paddymrv {
@@ -28,6 +29,10 @@ struct CropModel {
   // crop_post_processing()). Empty (k = 0) in models written before it.
   kernels::ConfusionMatrix map_validation;
   std::string map_post_processing;
+  // The same two validations per validation polygon (their sums are the
+  // matrices), for the polygon bootstrap of the area intervals. Empty in
+  // models written before it.
+  std::vector<kernels::ValidationPolygon> validation_polygons, map_validation_polygons;
   std::map<std::string, std::string> metadata;  // created_utc, samples, seed, pixels, season …
   cv::Ptr<cv::ml::RTrees> forest;               // what the file stores
   kernels::FlatForest flat_forest;              // what train and run predict with; built by set_forest
@@ -38,8 +43,13 @@ struct CropModel {
   int class_index(int code) const;
   // The validation that describes a run with this post-processing: the
   // map's when train validated the map with the same settings, otherwise the
-  // forest's per pixel. `of_map` tells which.
-  const kernels::ConfusionMatrix& validation_for(const std::string& post_processing, bool& of_map) const;
+  // forest's per pixel (`of_map` tells which), with its polygons.
+  struct ValidationView {
+    const kernels::ConfusionMatrix& matrix;
+    const std::vector<kernels::ValidationPolygon>& polygons;
+    bool of_map;
+  };
+  ValidationView validation_for(const std::string& post_processing) const;
 };
 
 void save_crop_model(const CropModel& model, const std::string& path);

@@ -185,6 +185,7 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
   cv::Mat Xt(0, F, CV_32F), Xv(0, F, CV_32F), Bt(0, FB, CV_32F), Bv(0, FB, CV_32F);
   std::vector<int> yt, yv;
   std::set<std::int32_t> tpolys, vpolys;
+  std::vector<std::int32_t> validation_polygon;  // of each validation pixel
   for (const auto& s : per_block) {
     for (std::size_t i = 0; i < s.labels.size(); ++i) {
       const auto p = static_cast<std::size_t>(s.polygon[i]);
@@ -200,7 +201,7 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
         (v ? Bv : Bt).push_back(br);
       }
       (v ? yv : yt).push_back(s.labels[i]);
-      if (v) summary.validation_cells.push_back(s.cell[i]);
+      if (v) summary.validation_cells.push_back(s.cell[i]), validation_polygon.push_back(s.polygon[i]);
       (v ? vpolys : tpolys).insert(s.polygon[i]);
     }
   }
@@ -231,8 +232,23 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
   model.feature_names = fo.layout.names();
   model.cloud_dilation = fo.cloud_dilation;
   model.classes = cfg.classes;
+  // Predicted class codes at the validation pixels → per validation polygon
+  // (order of first appearance), each polygon's pixels per predicted class.
+  const int C = static_cast<int>(cfg.classes.size());
+  auto per_polygon = [&](const std::vector<int>& pred) {
+    std::map<std::int32_t, std::size_t> slot;
+    std::vector<kernels::ValidationPolygon> out;
+    for (std::size_t k = 0; k < pred.size(); ++k) {
+      const auto [it, fresh] = slot.emplace(validation_polygon[k], out.size());
+      if (fresh) out.push_back({class_row.at(yv[k]), std::vector<std::int64_t>(static_cast<std::size_t>(C), 0)});
+      const auto r = class_row.find(pred[k]);
+      if (r != class_row.end()) ++out[it->second].mapped[static_cast<std::size_t>(r->second)];
+    }
+    return out;
+  };
   model.set_forest(kernels::train_forest(Xt, yt, fp));
-  summary.validation = validate(model.flat_forest, Xv);
+  model.validation_polygons = per_polygon(model.flat_forest.predict(Xv));
+  summary.validation = kernels::confusion_of(model.validation_polygons, C);
   summary.accuracy = kernels::assess(summary.validation);
   model.validation = summary.validation;
   // The map `run` writes is the forest's followed by the post-processing
@@ -278,11 +294,8 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
         }
       });
     });
-    summary.map_validation = kernels::ConfusionMatrix(static_cast<int>(cfg.classes.size()));
-    for (std::size_t k = 0; k < mapped.size(); ++k) {
-      const auto r = class_row.find(mapped[k]);
-      if (r != class_row.end()) ++summary.map_validation.at(r->second, class_row.at(yv[k]));
-    }
+    model.map_validation_polygons = per_polygon(mapped);
+    summary.map_validation = kernels::confusion_of(model.map_validation_polygons, C);
     summary.map_accuracy = kernels::assess(summary.map_validation);
     summary.map_post_processing = crop_post_processing(cfg);
     model.map_validation = summary.map_validation;

@@ -187,22 +187,37 @@ TEST(CropModel, SaveLoadRoundTripGivesTheSamePredictions) {
   EXPECT_THROW(load_crop_model((dir / "missing.yml").string()), InputError);
   // Written before the map validation existed (no such keys): the per-pixel
   // validation serves every post-processing.
-  bool of_map = true;
   EXPECT_EQ(l.map_validation.k, 0);
-  EXPECT_EQ(&l.validation_for("majority_window=off segment_tile=off", of_map), &l.validation);
-  EXPECT_FALSE(of_map);
-  // With it: kept, and used only for the post-processing it was made with.
+  EXPECT_TRUE(l.validation_polygons.empty());
+  const auto old_view = l.validation_for("majority_window=off segment_tile=off");
+  EXPECT_EQ(&old_view.matrix, &l.validation);
+  EXPECT_FALSE(old_view.of_map);
+  // With it: kept, and used only for the post-processing it was made with;
+  // the polygons come back as written.
   m.map_validation = ConfusionMatrix(3);
   m.map_validation.at(1, 1) = 7, m.map_validation.at(2, 0) = 1;
   m.map_post_processing = "majority_window=9 majority_of=guided";
+  m.map_validation_polygons = {{1, {0, 4, 0}}, {1, {0, 3, 0}}, {0, {0, 0, 1}}};
+  m.validation_polygons = {{0, {10, 0, 0}}, {2, {0, 3, 0}}};
   save_crop_model(m, path);
   const CropModel l2 = load_crop_model(path);
   EXPECT_EQ(l2.map_validation.n, m.map_validation.n);
   EXPECT_EQ(l2.map_post_processing, m.map_post_processing);
-  EXPECT_EQ(&l2.validation_for(m.map_post_processing, of_map), &l2.map_validation);
-  EXPECT_TRUE(of_map);
-  EXPECT_EQ(&l2.validation_for("majority_window=off segment_tile=off", of_map), &l2.validation);
-  EXPECT_FALSE(of_map);
+  ASSERT_EQ(l2.map_validation_polygons.size(), 3u);
+  EXPECT_EQ(l2.map_validation_polygons[2].reference, 0);
+  EXPECT_EQ(l2.map_validation_polygons[2].mapped, (std::vector<std::int64_t>{0, 0, 1}));
+  const auto map_view = l2.validation_for(m.map_post_processing);
+  EXPECT_EQ(&map_view.matrix, &l2.map_validation);
+  EXPECT_EQ(&map_view.polygons, &l2.map_validation_polygons);
+  EXPECT_TRUE(map_view.of_map);
+  const auto other_view = l2.validation_for("majority_window=off segment_tile=off");
+  EXPECT_EQ(&other_view.matrix, &l2.validation);
+  EXPECT_EQ(&other_view.polygons, &l2.validation_polygons);
+  EXPECT_FALSE(other_view.of_map);
+  // Polygons that do not add up to their matrix are refused.
+  m.map_validation_polygons[0].mapped[1] = 5;
+  save_crop_model(m, path);
+  EXPECT_THROW(load_crop_model(path), InputError);
 }
 
 // Train on the simulated demo season's reference polygons, run with the

@@ -1,0 +1,56 @@
+#include "kernels/validation_bootstrap.hpp"
+
+#include <cstddef>
+
+namespace paddymrv::kernels {
+
+namespace {
+
+// SplitMix64 (Steele, Lea & Flood 2014): tiny and identical everywhere,
+// unlike std::uniform_int_distribution, whose output the standard leaves to
+// the library.
+struct SplitMix64 {
+  std::uint64_t state;
+  std::uint64_t next() {
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [0, n); the modulo bias (n / 2⁶⁴) is far below anything a
+  // few thousand replicates could show.
+  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
+};
+
+void add(ConfusionMatrix& m, const ValidationPolygon& p) {
+  for (int i = 0; i < m.k && i < static_cast<int>(p.mapped.size()); ++i) m.at(i, p.reference) += p.mapped[static_cast<std::size_t>(i)];
+}
+
+}  // namespace
+
+ConfusionMatrix confusion_of(const std::vector<ValidationPolygon>& polygons, int classes) {
+  ConfusionMatrix m(classes);
+  for (const auto& p : polygons)
+    if (p.reference >= 0 && p.reference < classes) add(m, p);
+  return m;
+}
+
+std::vector<ConfusionMatrix> bootstrap_confusion(const std::vector<ValidationPolygon>& polygons, int classes,
+                                                 int replicates, std::uint64_t seed) {
+  std::vector<std::vector<std::size_t>> by_class(static_cast<std::size_t>(classes));
+  for (std::size_t i = 0; i < polygons.size(); ++i)
+    if (polygons[i].reference >= 0 && polygons[i].reference < classes)
+      by_class[static_cast<std::size_t>(polygons[i].reference)].push_back(i);
+  SplitMix64 rng{seed};
+  std::vector<ConfusionMatrix> out;
+  out.reserve(static_cast<std::size_t>(replicates > 0 ? replicates : 0));
+  for (int r = 0; r < replicates; ++r) {
+    ConfusionMatrix m(classes);
+    for (const auto& members : by_class)
+      for (std::size_t d = 0; d < members.size(); ++d) add(m, polygons[members[rng.below(members.size())]]);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace paddymrv::kernels

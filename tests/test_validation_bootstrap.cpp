@@ -1,0 +1,77 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "kernels/area_estimate.hpp"
+#include "kernels/validation_bootstrap.hpp"
+
+using namespace paddymrv::kernels;
+
+namespace {
+
+// 20 polygons of reference class 0 and 20 of class 1, 100 px each; 200 of
+// class 0's pixels are mapped as class 1 — either two whole polygons
+// (`clustered`: a field the forest gets wrong) or 10 px in every polygon.
+std::vector<ValidationPolygon> sample(bool clustered) {
+  std::vector<ValidationPolygon> s;
+  for (int i = 0; i < 20; ++i) {
+    const std::int64_t wrong = clustered ? (i < 2 ? 100 : 0) : 10;
+    s.push_back({0, {100 - wrong, wrong}});
+  }
+  for (int i = 0; i < 20; ++i) s.push_back({1, {0, 100}});
+  return s;
+}
+
+}  // namespace
+
+TEST(ValidationBootstrap, PolygonsAddUpToTheirMatrix) {
+  const auto m = confusion_of(sample(true), 2);
+  EXPECT_EQ(m.at(0, 0), 1800);
+  EXPECT_EQ(m.at(1, 0), 200);
+  EXPECT_EQ(m.at(1, 1), 2000);
+  EXPECT_EQ(m.at(0, 1), 0);
+  EXPECT_EQ(confusion_of(sample(false), 2).n, m.n);
+}
+
+TEST(ValidationBootstrap, RedrawsWholePolygonsWithinTheirClassReproducibly) {
+  const auto s = sample(true);
+  const auto a = bootstrap_confusion(s, 2, 50, 7), b = bootstrap_confusion(s, 2, 50, 7);
+  ASSERT_EQ(a.size(), 50u);
+  bool varies = false;
+  for (std::size_t r = 0; r < a.size(); ++r) {
+    EXPECT_EQ(a[r].n, b[r].n);  // same seed, same replicates
+    // 20 polygons of 100 px per reference class in every replicate…
+    EXPECT_EQ(a[r].at(0, 0) + a[r].at(1, 0), 2000);
+    EXPECT_EQ(a[r].at(1, 1), 2000);
+    // …and a wrong polygon is drawn whole: class 0's errors come in 100s.
+    EXPECT_EQ(a[r].at(1, 0) % 100, 0);
+    varies = varies || a[r].at(1, 0) != 200;
+  }
+  EXPECT_TRUE(varies);
+  EXPECT_NE(bootstrap_confusion(s, 2, 50, 8)[0].n.size(), 0u);
+}
+
+TEST(ValidationBootstrap, ErrorsConcentratedInFewFieldsWidenTheInterval) {
+  const std::vector<double> mapped = {500, 500};  // ha
+  const auto clustered = sample(true), spread = sample(false);
+  const auto m = confusion_of(clustered, 2);
+  const auto eq10 = stratified_area_estimate(m, mapped);
+  const auto wide = stratified_area_estimate(m, mapped, bootstrap_confusion(clustered, 2, 2000, 1));
+  const auto flat = stratified_area_estimate(m, mapped, bootstrap_confusion(spread, 2, 2000, 1));
+  // Same sample counts: same point estimate whatever the interval.
+  for (std::size_t j = 0; j < 2; ++j) {
+    EXPECT_DOUBLE_EQ(wide.adjusted[j], eq10.adjusted[j]);
+    EXPECT_DOUBLE_EQ(flat.adjusted[j], eq10.adjusted[j]);
+  }
+  // Eq. 10 sees 2,200 independent pixels in stratum 1: ± ≈ 6 ha. Two wrong
+  // fields out of 20 are a binomial count X of polygons, and
+  // Â₀ = 500 + 500·100X/(100X + 2000): by the delta method ± ≈ 54 ha.
+  EXPECT_NEAR(eq10.ci95[0], 1.96 * 1000 * std::sqrt(0.25 * (200.0 / 2200) * (2000.0 / 2200) / 2199), 1e-9);
+  EXPECT_GT(wide.ci95[0], 5 * eq10.ci95[0]);
+  EXPECT_NEAR(wide.ci95[0], 1.96 * 500 * std::sqrt(20 * 0.1 * 0.9) * 100 * 2000 / (2200.0 * 2200), 10);
+  // Every class-0 polygon alike: every replicate is the sample itself.
+  EXPECT_LT(flat.ci95[0], 1e-9);
+  // Fewer than two replicates: Eq. 10.
+  EXPECT_EQ(stratified_area_estimate(m, mapped, {}).ci95, eq10.ci95);
+}
