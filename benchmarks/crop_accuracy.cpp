@@ -198,6 +198,54 @@ MapScore score_map(const std::vector<std::int32_t>& map, const std::vector<std::
   return s;
 }
 
+// The error-adjusted areas against the truth: the province table
+// (/qa/crop_area_province) per class, and every commune × class
+// (/communes/crop_area_adjusted_ha ± crop_area_ci95_ha) that has some true
+// area — how far they are, against the plain mapped areas, and how often
+// the 95 % interval holds the truth.
+struct AreaScore {
+  double adjusted_error_ha = 0, mapped_error_ha = 0;  // province, Σ over classes
+  int covered = 0, cells = 0;                        // province classes with true area
+  int commune_covered = 0, commune_cells = 0;
+};
+
+AreaScore score_areas(const ResultReader& r, const Config& cfg, const std::vector<std::int32_t>& truth,
+                      const std::vector<std::int32_t>& commune) {
+  AreaScore a;
+  const auto adjusted = r.read<double>("/communes/crop_area_adjusted_ha");
+  const auto ci = r.read<double>("/communes/crop_area_ci95_ha");
+  const std::size_t C = cfg.classes.size(), n = adjusted.size() / C;
+  const double pixel_ha = cfg.grid_resolution * cfg.grid_resolution / 1e4;
+  std::vector<double> true_ha(n * C, 0.0), province_ha(C, 0.0);
+  for (std::size_t i = 0; i < truth.size(); ++i) {
+    for (std::size_t c = 0; c < C; ++c) {
+      if (cfg.classes[c].code != truth[i]) continue;
+      province_ha[c] += pixel_ha;
+      if (commune[i] >= 0 && static_cast<std::size_t>(commune[i]) < n)
+        true_ha[static_cast<std::size_t>(commune[i]) * C + c] += pixel_ha;
+    }
+  }
+  for (std::size_t k = 0; k < n * C; ++k) {
+    if (true_ha[k] <= 0) continue;
+    ++a.commune_cells;
+    a.commune_covered += std::abs(adjusted[k] - true_ha[k]) <= ci[k];
+  }
+  // Columns: code, class, mapped_ha, adjusted_ha, ci95_ha, … (crop_writer.cpp).
+  for (const auto& row : r.read_string_table("/qa/crop_area_province")) {
+    const int code = std::stoi(row.at(0));
+    for (std::size_t c = 0; c < C; ++c) {
+      if (cfg.classes[c].code != code) continue;
+      const double mapped = std::stod(row.at(2)), adj = std::stod(row.at(3)), half = std::stod(row.at(4));
+      a.adjusted_error_ha += std::abs(adj - province_ha[c]);
+      a.mapped_error_ha += std::abs(mapped - province_ha[c]);
+      if (province_ha[c] <= 0) continue;
+      ++a.cells;
+      a.covered += std::abs(adj - province_ha[c]) <= half;
+    }
+  }
+  return a;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -231,8 +279,8 @@ int main(int argc, char** argv) {
   }
   std::printf("| scenario | seed | settings | majority | val OA | baseline val OA | val margin | interior OA | "
               "baseline interior OA | interior margin | rice F1 | baseline rice F1 | all-pixel OA | baseline all-pixel OA | "
-              "run s |\n"
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+              "run s | province Σ\\|adjusted − truth\\| ha (mapped) | province classes in 95 %% CI | commune × class in 95 %% CI |\n"
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   int status = 0;
   for (const auto& sc : scenarios) {
     const fs::path dir = out / (sc.name + "_" + std::to_string(sc.seed));
@@ -265,6 +313,16 @@ int main(int argc, char** argv) {
     if (ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, w, h, truth.data(), w, h, GDT_Int32, 0, 0, nullptr) != CE_None)
       return 70;
     if (ts.baseline_map.size() != truth.size()) return 70;
+    // True area per commune × class (the simulator's commune index has the
+    // result's commune order), to score the error-adjusted areas.
+    std::vector<std::int32_t> commune;
+    {
+      auto cds = open_raster((dir / "sim" / "truth" / "commune_index.tif").string());
+      commune.resize(truth.size());
+      if (cds->GetRasterXSize() != w || cds->GetRasterYSize() != h ||
+          cds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, w, h, commune.data(), w, h, GDT_Int32, 0, 0, nullptr) != CE_None)
+        return 70;
+    }
     const MapScore base = score_map(std::vector<std::int32_t>(ts.baseline_map.begin(), ts.baseline_map.end()), truth,
                                     w, h, ts);
     if (std::abs(base.val_oa - ts.baseline_accuracy.overall) > 1e-12) {
@@ -302,13 +360,15 @@ int main(int argc, char** argv) {
                      ts.map_accuracy.overall);
         status = 1;
       }
-      std::printf("| %s | %llu | %s | %s | %.4f | %.4f | %+.1f pt | %.4f | %.4f | %+.1f pt | %.4f | %.4f | %.4f | %.4f | %.1f |\n",
+      const AreaScore as = score_areas(ResultReader(rc.out), cfg, truth, commune);
+      std::printf("| %s | %llu | %s | %s | %.4f | %.4f | %+.1f pt | %.4f | %.4f | %+.1f pt | %.4f | %.4f | %.4f | %.4f | %.1f | %.1f (%.1f) | %d/%d | %d/%d |\n",
                   sc.name.c_str(), static_cast<unsigned long long>(sc.seed),
                   settings.empty() ? "demo defaults" : settings.c_str(),
                   f.label().c_str(), m.val_oa,
                   ts.baseline_accuracy.overall, 100 * (m.val_oa - ts.baseline_accuracy.overall), m.interior_oa,
                   base.interior_oa, 100 * (m.interior_oa - base.interior_oa), m.rice_f1, base.rice_f1, m.all_oa, base.all_oa,
-                  run_s);
+                  run_s, as.adjusted_error_ha, as.mapped_error_ha, as.covered, as.cells, as.commune_covered,
+                  as.commune_cells);
       std::fflush(stdout);
     }
   }

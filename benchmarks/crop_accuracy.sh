@@ -7,9 +7,10 @@
 #   majority window or set the simulator's magnitudes): 9101/9102 demo
 #   defaults, 9201 heavy cloud, 9301 noisy S2 under clouds, 9401–9408 the hard
 #   setting, 9501 per-field variability alone, 9601 subtle canopies alone;
-# - tuning (used to choose classifier.majority_window, majority_of and the
-#   segment voting's mode and cost): 8101 defaults,
-#   8401/8402 the hard setting. Do not tune on the 9xxx seeds.
+# - tuning (used to choose classifier.majority_window, majority_of, the
+#   segment voting's mode and cost, and to reject the phenology metrics and
+#   other forest settings): 8101 defaults, 8401–8404 the hard setting.
+#   Do not tune on the 9xxx seeds.
 # The hard setting's magnitudes were fixed from physical reasoning before
 # any run (pipeline/sim_params.cpp documents them).
 #
@@ -20,7 +21,7 @@ build=${1:-build}
 out=${2:-out/crop_accuracy}
 hard=cloud_cover_mean=0.75,field_spectral_sd=0.08,field_phenology_sd_days=10,canopy_similarity=0.6
 if [[ "${3:-}" == "--tuning" ]]; then
-  scenarios=(default:8101 "hard:8401:$hard" "hard:8402:$hard")
+  scenarios=(default:8101 "hard:8401:$hard" "hard:8402:$hard" "hard:8403:$hard" "hard:8404:$hard")
   windows=0,3v,5v,7v,9v,11v,9g0.06,9g0.08,9g,9g0.14,11g,11g0.2,15g,0s,9gs,0s4,9gs4,9gs8,9gs16,9gs32,9gs64,9gs128,9gsP,9gs4P,9gs16P,9gs64P,11gs4P
 else
   windows=0,3v,9g,9gs16P

@@ -70,6 +70,13 @@ ClaimDecision decide_claim(const std::string& practice, const FloodCycle& c, dou
                 c.weak_candidates > 0 ? " (weaker candidates not counted)" : "");
   std::string reason = buf;
   if (seen > 0) reason += ": " + describe_events(c);
+  // Say where the radar stops seeing: a verifier weighing a refusal must
+  // know that a drainage after canopy closure would not have shown.
+  if (c.visible_until_day >= 0) {
+    std::snprintf(buf, sizeof buf, "; standing water shows only until day %d (canopy closure), a later drainage would not",
+                  c.visible_until_day);
+    reason += buf;
+  }
   return {Verdict::not_verified, reason};
 }
 

@@ -32,6 +32,10 @@ struct ClaimOutcome {
   // Per Sentinel-2 date: field means (NaN unless seen clear) and clear share.
   std::vector<double> ndvi, lswi, clear_fraction;
   int clear_dates = 0;
+  // Field-mean backscatter per Sentinel-1 date, dB (NaN: no usable pixel):
+  // the numbers the verdict was decided on, next to their picture.
+  std::vector<double> vv_db, vh_db;
+  double looks = 0;  // equivalent number of looks the detector gave those means
   std::vector<std::uint8_t> png;
 };
 
@@ -51,12 +55,20 @@ ClaimOutcome verify_claim(const PolygonLayer& claims, const ClaimSeries& series,
   ClaimOutcome r;
   auto s = acc.series(static_cast<std::int32_t>(c));
   // Averaging n pixels multiplies the looks by n (independent speckle).
-  r.cycle = kernels::detect_flood_cycle({days, s.vv, s.vh, cfg.s1_looks * std::max(1.0, s.max_usable_pixels)}, flood);
+  r.looks = cfg.s1_looks * std::max(1.0, s.max_usable_pixels);
+  r.cycle = kernels::detect_flood_cycle({days, s.vv, s.vh, r.looks}, flood);
   r.rice_fraction = s.pixels ? static_cast<double>(s.rice_pixels) / static_cast<double>(s.pixels) : 0.0;
   const auto d = kernels::decide_claim(claims.labels()[c], r.cycle, r.rice_fraction, cfg.claim_min_rice_fraction);
   r.verdict = kernels::verdict_name(d.verdict);
   r.reason = s.pixels == 0 ? "the field lies outside the analysis grid" : d.reason;
   r.pixels = static_cast<double>(s.pixels);
+  auto to_db = [](const std::vector<float>& lin) {
+    std::vector<double> db(lin.size());
+    for (std::size_t k = 0; k < lin.size(); ++k) db[k] = lin[k] > 0 ? 10.0 * std::log10(lin[k]) : std::nan("");
+    return db;
+  };
+  r.vv_db = to_db(s.vv);
+  r.vh_db = to_db(s.vh);
   EvidenceInput ev{claims.ids()[c],
                    claims.labels()[c],
                    r.verdict,
@@ -113,7 +125,9 @@ void write_claims(ResultWriter& out, const PolygonLayer& claims, const kernels::
   const std::size_t t = s2_scenes.size();
   std::vector<double> ndvi(m * t), lswi(m * t), clear_fraction(m * t);
   std::vector<std::int32_t> clear_dates(m);
-  std::vector<std::string> verdicts, reasons, onset, harvest;
+  std::vector<std::string> verdicts, reasons, onset, harvest, end_of_flooding, visible_until;
+  const std::size_t T = days.size();
+  std::vector<double> vv_db(m * T), vh_db(m * T), looks(m);
   std::vector<std::int32_t> events(m), observations(m);
   std::vector<double> rice_fraction(m), confidence(m), pixels(m);
   std::vector<std::vector<std::string>> event_rows;
@@ -145,6 +159,14 @@ void write_claims(ResultWriter& out, const PolygonLayer& claims, const kernels::
       clear_dates[c] = r.clear_dates;
       onset.push_back(cycle.onset_day >= 0 ? day_to_date(start, cycle.onset_day) : "");
       harvest.push_back(cycle.harvest_day >= 0 ? day_to_date(start, cycle.harvest_day) : "");
+      end_of_flooding.push_back(cycle.end_flooding_day >= 0 ? day_to_date(start, cycle.end_flooding_day) : "");
+      visible_until.push_back(cycle.visible_until_day >= 0 ? day_to_date(start, cycle.visible_until_day) : "");
+      if (r.vv_db.size() != T || r.vh_db.size() != T)
+        throw Error("write_claims: claim " + claims.ids()[c] + " has " + std::to_string(r.vv_db.size()) +
+                    " radar dates, expected " + std::to_string(T));
+      looks[c] = r.looks;
+      std::copy(r.vv_db.begin(), r.vv_db.end(), vv_db.begin() + static_cast<std::ptrdiff_t>(c * T));
+      std::copy(r.vh_db.begin(), r.vh_db.end(), vh_db.begin() + static_cast<std::ptrdiff_t>(c * T));
       const std::string ds = "/claims/evidence/" + std::to_string(c);
       out.write_u8(ds, {static_cast<hsize_t>(r.png.size())}, r.png);
       out.set_attribute(ds, "claim_id", claims.ids()[c]);
@@ -173,6 +195,33 @@ void write_claims(ResultWriter& out, const PolygonLayer& claims, const kernels::
   out.write_i32("/claims/observations", {hm}, observations);
   out.write_strings("/claims/flood_onset", onset);
   out.write_strings("/claims/harvest", harvest);
+  out.write_strings("/claims/end_of_flooding", end_of_flooding);
+  out.set_attribute("/claims/end_of_flooding", "description",
+                    "last Sentinel-1 date on which the field looked flooded (end-season drainage after it); "
+                    "empty when never flooded");
+  out.write_strings("/claims/visible_until", visible_until);
+  out.set_attribute("/claims/visible_until", "description",
+                    "canopy closure: the date from which standing water no longer shows through the canopy "
+                    "(the flooded level at water_regime closure_fraction of its rise), so a drainage after it "
+                    "could not be seen; empty when not estimated");
+  // The radar numbers behind each verdict and picture: rows are claims,
+  // columns the Sentinel-1 dates of the season (look-back included).
+  std::vector<std::string> s1_dates;
+  for (int d : days) s1_dates.push_back(day_to_date(start, d));
+  const hsize_t hT = T;
+  out.write_strings("/claims/radar/date", s1_dates);
+  out.write_f64("/claims/radar/vv_db", {hm, hT}, vv_db);
+  out.write_f64("/claims/radar/vh_db", {hm, hT}, vh_db);
+  out.write_f64("/claims/radar/looks", {hm}, looks);
+  out.set_attribute("/claims/radar/looks", "description",
+                    "equivalent number of looks of the field means (s1_looks × the field's usable pixels): the "
+                    "detector's noise level, so the verdict can be recomputed from these series alone");
+  for (const char* pol : {"vv", "vh"})
+    out.set_attribute(std::string("/claims/radar/") + pol + "_db", "description",
+                      std::string("field-mean Sentinel-1 ") + (pol[1] == 'v' ? "VV" : "VH") +
+                          " backscatter in dB (mean of linear sigma0 over the field's usable pixels, then 10 log10), "
+                          "per claim (row) and date (column, /claims/radar/date): the series the verdict was decided "
+                          "on; NaN when no pixel was usable");
   out.write_string_table("/claims/events",
                          {"claim_id", "last_flooded", "first_dry", "last_dry", "first_reflooded", "min_days",
                           "max_days", "strength_sigma"},

@@ -369,6 +369,43 @@ TEST(ClaimsOptical, ResultHoldsEveryClaimsClearSkyIndices) {
     EXPECT_EQ(r.read<std::uint8_t>(ds), r2.read<std::uint8_t>(ds)) << ds;
   }
 
+  // The radar series behind every verdict are in the result, the same with
+  // another block size, and with their looks they decide the same events.
+  const auto s1_dates = r.read_strings("/claims/radar/date");
+  const std::size_t T = s1_dates.size();
+  ASSERT_GT(T, 10u);
+  EXPECT_EQ(r.dims("/claims/radar/vh_db"), (std::vector<hsize_t>{m, T}));
+  const auto vv = r.read<double>("/claims/radar/vv_db"), vh = r.read<double>("/claims/radar/vh_db");
+  for (const char* p : {"/claims/radar/vv_db", "/claims/radar/vh_db"}) {
+    const auto a = r.read<double>(p), b = r2.read<double>(p);
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i]))) << p;
+  }
+  const auto looks = r.read<double>("/claims/radar/looks");
+  const auto events = r.read<std::int32_t>("/claims/drainage_events");
+  const auto closure = r.read_strings("/claims/visible_until");
+  std::vector<int> day(T);
+  for (std::size_t k = 0; k < T; ++k)
+    day[k] = static_cast<int>((*parse_iso_date(s1_dates[k]) - *parse_iso_date(s1_dates[0])).count());
+  const Config cfg = season_config(dir / "unused.h5");
+  std::size_t same = 0, in_range = 0, values = 0;
+  for (std::size_t c = 0; c < m; ++c) {
+    std::vector<float> lv(T), lh(T);
+    for (std::size_t k = 0; k < T; ++k) {
+      const double a = vv[c * T + k], b = vh[c * T + k];
+      lv[k] = std::isnan(a) ? NAN : static_cast<float>(std::pow(10.0, a / 10));
+      lh[k] = std::isnan(b) ? NAN : static_cast<float>(std::pow(10.0, b / 10));
+      if (!std::isnan(b)) ++values, in_range += b > -35 && b < 0 && a > -30 && a < 5;
+    }
+    EXPECT_GE(looks[c], cfg.s1_looks);
+    const auto cycle = kernels::detect_flood_cycle({day, lv, lh, looks[c]}, flood_cycle_params(cfg));
+    same += static_cast<std::int32_t>(cycle.events.size()) == events[c];
+  }
+  EXPECT_GT(values, m * T / 2);
+  EXPECT_EQ(in_range, values);                   // plausible C-band dB, not linear power
+  EXPECT_GE(same * 100, m * 99) << same << "/" << m;  // float round trip of the dB values aside
+  EXPECT_TRUE(std::any_of(closure.begin(), closure.end(), [](const std::string& d) { return !d.empty(); }));
+
   // Pixels next to a cloud or its shadow are not clear (the crop features'
   // 1-px dilation): without it every field is at least as clear, and some
   // field on some date more so.
