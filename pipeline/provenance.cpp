@@ -216,15 +216,27 @@ std::string sha256_file(const std::string& path) {
   return h.hex_digest();
 }
 
-const std::vector<std::string>& required_assets(Sensor sensor) {
-  // Foundation kernels need the radar pair and the scene classification;
-  // the crop features (issue 4) will add the reflectance bands here.
-  static const std::vector<std::string> s1 = {"vh", "vv"};
-  static const std::vector<std::string> s2 = {"SCL"};
-  return sensor == Sensor::sentinel1 ? s1 : s2;
+const std::vector<std::string>& crop_feature_bands() {
+  static const std::vector<std::string> b = {"B04", "B05", "B08", "B11"};
+  return b;
 }
 
-void inspect_scenes(Catalog& catalog, const AnalysisGrid& grid, int threads) {
+const std::vector<std::string>& claim_index_bands() {
+  static const std::vector<std::string> b = {"B04", "B08", "B11"};
+  return b;
+}
+
+std::vector<std::string> required_assets(Sensor sensor, const std::vector<std::string>& s2_bands) {
+  // Every run needs the radar pair and the scene classification (clear-sky
+  // counts); the reflectance bands only when a product reads them.
+  if (sensor == Sensor::sentinel1) return {"vh", "vv"};
+  std::vector<std::string> s2 = {"SCL"};
+  for (const auto& b : s2_bands)
+    if (std::find(s2.begin(), s2.end(), b) == s2.end()) s2.push_back(b);
+  return s2;
+}
+
+void inspect_scenes(Catalog& catalog, const AnalysisGrid& grid, int threads, const std::vector<std::string>& s2_bands) {
   std::vector<Scene*> todo;
   for (auto& s : catalog.scenes)
     if (s.status == SceneStatus::used) todo.push_back(&s);
@@ -235,7 +247,7 @@ void inspect_scenes(Catalog& catalog, const AnalysisGrid& grid, int threads) {
       bool any_overlap = false;
       std::string outside;  // first asset that misses the grid
       std::string manifest;
-      for (const auto& key : required_assets(s.sensor)) {
+      for (const auto& key : required_assets(s.sensor, s2_bands)) {
         auto it = s.assets.find(key);
         if (it == s.assets.end()) {
           s.status = SceneStatus::quarantined;

@@ -23,9 +23,18 @@ std::string sha256_text(const std::string& text);
 // hashes it. A scene failing any check is quarantined with a reason naming
 // the file; a scene that does not touch the grid is skipped. Runs over
 // `threads` threads; the outcome does not depend on the count.
-void inspect_scenes(Catalog& catalog, const AnalysisGrid& grid, int threads);
+// s2_bands: the Sentinel-2 reflectance bands this run reads besides SCL
+// (crop features, claims' clear-sky indices): a scene lacking one is
+// quarantined with that reason, not silently left out of those products.
+void inspect_scenes(Catalog& catalog, const AnalysisGrid& grid, int threads,
+                    const std::vector<std::string>& s2_bands = {});
 
-// Asset keys a run reads from each sensor.
-const std::vector<std::string>& required_assets(Sensor sensor);
+// Asset keys a run reads from each sensor (Sentinel-2: SCL + s2_bands).
+std::vector<std::string> required_assets(Sensor sensor, const std::vector<std::string>& s2_bands = {});
+
+// The Sentinel-2 bands the crop features read (NDVI, LSWI, NDRE) and the
+// ones the claims' clear-sky indices read (NDVI, LSWI).
+const std::vector<std::string>& crop_feature_bands();
+const std::vector<std::string>& claim_index_bands();
 
 }  // namespace paddymrv

@@ -124,7 +124,9 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
                communes.size(), communes_path);
 
   // --- scene checks and hashes
-  inspect_scenes(catalog, grid, cfg.threads);
+  inspect_scenes(catalog, grid, cfg.threads,
+                 !cfg.model.empty() ? crop_feature_bands() : !cfg.claims.empty() ? claim_index_bands()
+                                                                                 : std::vector<std::string>{});
   fault_point("after_catalog");
   for (const auto& s : catalog.scenes) {
     if (s.status == SceneStatus::quarantined) {
@@ -150,6 +152,11 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
   std::optional<CropModel> model;
   const std::string model_path = cfg.model.empty() ? "" : cfg.resolve(cfg.model).string();
   if (!model_path.empty()) model.emplace(load_crop_model(model_path));
+  // Hashes of the other inputs, taken when they are read: the result names
+  // the exact bytes of every file a number depends on (DESIGN §1.6).
+  const std::string claims_sha256 = claims ? sha256_file(cfg.resolve(cfg.claims).string()) : "";
+  const std::string model_sha256 = model ? sha256_file(model_path) : "";
+  const std::string rice_mask_sha256 = !model && !s1_rice_detector ? sha256_file(rice_mask_path) : "";
   const std::string rice_source =
       model ? "crop classifier: " + model_path + " (class 1 = rice)"
       : s1_rice_detector ? "sentinel1: pixels the radar sees flooded, then growing (S1-only rice detector)"
@@ -356,6 +363,18 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     out.set_attribute("/provenance/scenes", "catalog_sha256", sha256_file(items_ref));
     out.set_attribute("/provenance/assets", "communes", communes_path);
     out.set_attribute("/provenance/assets", "communes_sha256", sha256_file(communes_path));
+    if (claims) {
+      out.set_attribute("/provenance/assets", "claims", cfg.resolve(cfg.claims).string());
+      out.set_attribute("/provenance/assets", "claims_sha256", claims_sha256);
+    }
+    if (model) {
+      out.set_attribute("/provenance/assets", "model", model_path);
+      out.set_attribute("/provenance/assets", "model_sha256", model_sha256);
+    }
+    if (!rice_mask_sha256.empty()) {
+      out.set_attribute("/provenance/assets", "rice_mask", rice_mask_path);
+      out.set_attribute("/provenance/assets", "rice_mask_sha256", rice_mask_sha256);
+    }
     // Where the pixels came from: a cached window holds the bytes its decode
     // gave on an earlier night, for the same asset hash and grid.
     out.set_attribute("/provenance/assets", "scene_cache", cache ? cache->dir().string() : std::string("off"));

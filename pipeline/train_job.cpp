@@ -95,7 +95,7 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
                        ? communes.bounds()
                        : Bounds{cfg.grid_extent[0], cfg.grid_extent[1], cfg.grid_extent[2], cfg.grid_extent[3]};
   const AnalysisGrid grid = AnalysisGrid::from_bounds(grid_wkt, cfg.grid_resolution, b.xmin, b.ymin, b.xmax, b.ymax);
-  inspect_scenes(catalog, grid, cfg.threads);
+  inspect_scenes(catalog, grid, cfg.threads, crop_feature_bands());
 
   const std::string samples_path = cfg.resolve(cfg.samples).string();
   const bool has_split = has_field(samples_path, "split");
@@ -304,6 +304,7 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
   model.metadata = {{"created_utc", utc_now_rfc3339()},
                     {"software_version", PADDYMRV_VERSION},
                     {"samples", samples_path},
+                    {"samples_sha256", sha256_file(samples_path)},
                     {"split", has_split ? "split attribute" : "seeded by polygon"},
                     {"seed", std::to_string(cfg.classifier_seed)},
                     {"trees", std::to_string(cfg.classifier_trees)},

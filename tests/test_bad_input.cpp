@@ -15,6 +15,7 @@
 #include "pipeline/gdal_handle.hpp"
 #include "pipeline/parameters.hpp"
 #include "pipeline/polygon_layer.hpp"
+#include "pipeline/provenance.hpp"
 #include "pipeline/result_reader.hpp"
 #include "pipeline/run_job.hpp"
 #include "pipeline/simulator.hpp"
@@ -189,6 +190,44 @@ TEST(BadInput, BrokenRastersAreQuarantinedWithTheirReasonAndTheRunGoesOn) {
 }
 
 // --- STAC JSON
+// A Sentinel-2 scene lacking a band a product reads (here B11, for the
+// claims' LSWI) is quarantined by a run that reads it, with the reason, not
+// silently left out of the claims' clear-sky views; a run that reads only
+// SCL keeps it. The result also pins the claims file by its hash.
+TEST(BadInput, SceneLackingABandTheRunReadsIsQuarantined) {
+  const auto dir = test::fresh_dir("bad_band");
+  auto doc = nlohmann::json::parse(slurp(demo_dir() / "items.json"));
+  std::string id;
+  for (auto& item : doc["features"]) {
+    if (item["properties"].value("constellation", "") != "sentinel-2" || !item["assets"].contains("B11")) continue;
+    // Relative hrefs resolve against the catalogue's folder: make them absolute.
+    for (auto& [key, a] : item["assets"].items()) a["href"] = (demo_dir() / a["href"].get<std::string>()).string();
+    item["assets"].erase("B11");
+    id = item["id"].get<std::string>();
+    break;
+  }
+  ASSERT_FALSE(id.empty()) << "the demo has no Sentinel-2 scene with B11";
+  std::ofstream(dir / "items.json") << doc.dump();
+  auto status_of = [&](const fs::path& result) {
+    for (const auto& row : ResultReader(result).read_string_table("/provenance/scenes"))
+      if (row[0] == id) return std::pair(row[6], row[7]);
+    return std::pair(std::string("absent"), std::string());
+  };
+  const auto claims = (demo_dir() / "claims.geojson").string();
+  run_job(demo_config(dir / "with_claims.h5", {{"items", (dir / "items.json").string()}, {"claims", claims}}));
+  const auto [status, reason] = status_of(dir / "with_claims.h5");
+  EXPECT_EQ(status, "quarantined");
+  EXPECT_NE(reason.find("lacks asset B11"), std::string::npos) << reason;
+  const ResultReader r(dir / "with_claims.h5");
+  EXPECT_EQ(r.attribute_string("/provenance/assets", "claims"), claims);
+  EXPECT_EQ(r.attribute_string("/provenance/assets", "claims_sha256"), sha256_file(claims));
+  EXPECT_FALSE(r.has_attribute("/provenance/assets", "model_sha256"));
+
+  run_job(demo_config(dir / "no_claims.h5", {{"items", (dir / "items.json").string()}, {"claims", ""}}));
+  EXPECT_EQ(status_of(dir / "no_claims.h5").first, "used");
+  EXPECT_FALSE(ResultReader(dir / "no_claims.h5").has_attribute("/provenance/assets", "claims_sha256"));
+}
+
 TEST(BadInput, MalformedAndHostileStacJson) {
   const auto dir = test::fresh_dir("bad_stac");
   auto file_error = [&](const std::string& name, const std::string& text, const std::string& words) {

@@ -19,6 +19,7 @@
 #include "pipeline/crop_model.hpp"
 #include "pipeline/gdal_handle.hpp"
 #include "pipeline/parameters.hpp"
+#include "pipeline/provenance.hpp"
 #include "pipeline/result_reader.hpp"
 #include "pipeline/run_job.hpp"
 #include "pipeline/simulator.hpp"
@@ -326,6 +327,10 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
     EXPECT_EQ(a.read<std::int64_t>("/qa/crop_validation_confusion_per_pixel"), ts.validation.n);
     EXPECT_NE(a.attribute_string("/qa/crop_area_province", "validation_of").find("the map as written"),
               std::string::npos);
+    // The model and the samples it learnt from are pinned by their hashes.
+    EXPECT_EQ(a.attribute_string("/provenance/assets", "model_sha256"), sha256_file(model));
+    EXPECT_EQ(a.attribute_string("/qa/crop_validation_confusion", "model_samples_sha256"),
+              sha256_file((dir / "sim" / "reference.geojson").string()));
     // …and a run whose post-processing differs from train's falls back to
     // the per-pixel validation, and says so.
     const ResultReader off(dir / "off.h5");
