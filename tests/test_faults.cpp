@@ -121,7 +121,8 @@ TEST_P(KillAt, PreviousResultSurvivesAndTheNextRunRedoesTheNight) {
                                    (point.find(':') == std::string::npos ? "1" : point.substr(point.find(':') + 1)));
   fs::create_directories(dir / "out");
   const auto out = dir / "out" / "r.h5";
-  ASSERT_EQ(run_binary(out).exit_code, kExitOk);  // last night's result
+  const Outcome last_night = run_binary(out);
+  ASSERT_EQ(last_night.exit_code, kExitOk) << last_night.err;  // last night's result
   const std::string previous = file_bytes(out);
   const auto reference = dir / "uninterrupted.h5";  // last night's, uninterrupted: the reference
   fs::copy_file(out, reference);

@@ -624,7 +624,10 @@ int disk_full_scenario(const fs::path& out) {
 
 TEST(ResultFile, FullDiskIsAnErrorAndLeavesNoFile) {
   TempDir dir;
-  EXPECT_EXIT(std::exit(disk_full_scenario(dir / "full.h5")), ::testing::ExitedWithCode(0), "");
+  // _exit, not exit: the forked child must not run the static destructors,
+  // which would remove the parent's test folders (test::temp_dirs) — other
+  // tests' inputs when the suite runs in one process.
+  EXPECT_EXIT(::_exit(disk_full_scenario(dir / "full.h5")), ::testing::ExitedWithCode(0), "");
 }
 
 TEST(ResultFile, NoHandleLeaks) {
