@@ -82,6 +82,12 @@ struct Config {
   double event_z = 3.5;
   int max_event_days = 24;
   int max_gap_days = 14;
+  double max_gap_factor = 1.6;
+  double min_flood_contrast_db = 3.0;
+  double onset_margin_db = 2.0;
+  double onset_drop_db = 2.0;
+  double harvest_drop_db = 3.0;
+  double closure_fraction = 0.4;
 
   // [methane] — IPCC 2019 Refinement Vol. 4 Ch. 5.5 defaults; the
   // province may set national Tier 2 factors (e.g. Vietnam North, early

@@ -229,6 +229,28 @@ std::vector<Parameter> build_parameters() {
                 "A gap between radar dates longer than this (and 1.6 × the usual spacing) in the drainage window "
                 "makes 'continuously flooded' undeterminable.",
                 &Config::max_gap_days),
+      double_param("water_regime.max_gap_factor", "",
+                   "…and longer than this many times the series' median spacing of dates (both must hold).",
+                   &Config::max_gap_factor),
+      double_param("water_regime.min_flood_contrast_db", "",
+                   "A series counts as ever flooded only if its flooded dates are this much darker than its "
+                   "season median (dB, VH).",
+                   &Config::min_flood_contrast_db),
+      double_param("water_regime.onset_margin_db", "",
+                   "Flood onset: the first date within this of the series' darkest level (or 3σ of its "
+                   "speckle, whichever is larger), dB.",
+                   &Config::onset_margin_db),
+      double_param("water_regime.onset_drop_db", "",
+                   "…and this far below the dates before it, if any (land preparation → standing water), dB.",
+                   &Config::onset_drop_db),
+      double_param("water_regime.harvest_drop_db", "",
+                   "Harvest: VH this far below its seasonal peak on every date to the end (stubble), dB.",
+                   &Config::harvest_drop_db),
+      double_param("water_regime.closure_fraction", "",
+                   "Canopy closure for drainage evidence: the flooded level at this share of its rise from onset "
+                   "to peak. After it a dry spell changes a small field's mean by less than its speckle, so a gap "
+                   "there cannot hide a drainage the radar could have shown (chosen on seeds 2001/2002).",
+                   &Config::closure_fraction),
       double_param("methane.ef_c", "",
                    "Baseline emission factor EF_c, continuously flooded without organic amendments, kg CH4/ha/day.",
                    &Config::ef_c),
@@ -629,6 +651,13 @@ void validate(const Config& c) {
   if (!(c.s1_looks >= 1)) fail("water_regime.s1_looks", "must be ≥ 1");
   if (c.min_observations < 3) fail("water_regime.min_observations", "must be ≥ 3");
   if (!(c.event_z > c.flooded_z)) fail("water_regime.event_z", "must exceed water_regime.flooded_z");
+  if (!(c.max_gap_factor >= 1)) fail("water_regime.max_gap_factor", "must be ≥ 1");
+  for (auto [key, v] : {std::pair{"water_regime.min_flood_contrast_db", c.min_flood_contrast_db},
+                        std::pair{"water_regime.onset_margin_db", c.onset_margin_db},
+                        std::pair{"water_regime.onset_drop_db", c.onset_drop_db},
+                        std::pair{"water_regime.harvest_drop_db", c.harvest_drop_db}})
+    if (!(v > 0 && v <= 30)) fail(key, "must be above 0 and at most 30 dB");
+  if (!(c.closure_fraction > 0 && c.closure_fraction <= 1)) fail("water_regime.closure_fraction", "must be above 0 and at most 1");
   if (!(c.claim_min_rice_fraction >= 0 && c.claim_min_rice_fraction <= 1))
     fail("claims.min_rice_fraction", "must be 0–1");
   if (!(c.claim_min_clear_fraction > 0 && c.claim_min_clear_fraction <= 1))

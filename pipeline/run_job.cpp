@@ -81,6 +81,12 @@ kernels::FloodCycleParams flood_cycle_params(const Config& cfg) {
   p.event_z = cfg.event_z;
   p.max_event_days = cfg.max_event_days;
   p.max_gap_days = cfg.max_gap_days;
+  p.max_gap_factor = cfg.max_gap_factor;
+  p.min_flood_contrast_db = cfg.min_flood_contrast_db;
+  p.onset_margin_db = cfg.onset_margin_db;
+  p.onset_drop_db = cfg.onset_drop_db;
+  p.harvest_drop_db = cfg.harvest_drop_db;
+  p.closure_fraction = cfg.closure_fraction;
   p.default_cultivation_days = cfg.default_cultivation_days;
   return p;
 }

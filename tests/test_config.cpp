@@ -9,6 +9,7 @@
 #include "pipeline/errors.hpp"
 #include "pipeline/methane_writer.hpp"
 #include "pipeline/parameters.hpp"
+#include "pipeline/run_job.hpp"
 #include "tests/test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -31,6 +32,34 @@ TEST(Config, DefaultsAreValidAndDocumented) {
     EXPECT_FALSE(p.doc.empty()) << p.key;
     EXPECT_NE(p.key.find('.'), std::string::npos) << p.key;
   }
+}
+
+// Every setting of the flood-cycle detector is in the config (issue #3:
+// "whatever stays configurable lives in the config"), and the config's
+// defaults are the kernel's: the two declarations cannot drift apart.
+TEST(Config, FloodCycleSettingsAreTheKernelsDefaultsAndReachIt) {
+  const kernels::FloodCycleParams k{}, c = flood_cycle_params(load_config(""));
+  EXPECT_EQ(c.min_observations, k.min_observations);
+  EXPECT_EQ(c.min_flood_contrast_db, k.min_flood_contrast_db);
+  EXPECT_EQ(c.onset_margin_db, k.onset_margin_db);
+  EXPECT_EQ(c.onset_drop_db, k.onset_drop_db);
+  EXPECT_EQ(c.min_days_after_onset, k.min_days_after_onset);
+  EXPECT_EQ(c.flooded_z, k.flooded_z);
+  EXPECT_EQ(c.event_z, k.event_z);
+  EXPECT_EQ(c.max_event_days, k.max_event_days);
+  EXPECT_EQ(c.max_gap_factor, k.max_gap_factor);
+  EXPECT_EQ(c.max_gap_days, k.max_gap_days);
+  EXPECT_EQ(c.harvest_drop_db, k.harvest_drop_db);
+  EXPECT_EQ(c.closure_fraction, k.closure_fraction);
+  EXPECT_EQ(c.default_cultivation_days, k.default_cultivation_days);
+  const auto set = flood_cycle_params(load_config("", {{"water_regime.closure_fraction", "0.6"},
+                                                       {"water_regime.harvest_drop_db", "4"},
+                                                       {"water_regime.max_gap_factor", "2"}}));
+  EXPECT_EQ(set.closure_fraction, 0.6);
+  EXPECT_EQ(set.harvest_drop_db, 4.0);
+  EXPECT_EQ(set.max_gap_factor, 2.0);
+  EXPECT_THROW(load_config("", {{"water_regime.closure_fraction", "0"}}), ConfigError);
+  EXPECT_THROW(load_config("", {{"water_regime.onset_drop_db", "-1"}}), ConfigError);
 }
 
 TEST(Config, ReadsFileAndCommandLineOverridesIt) {
