@@ -2,7 +2,7 @@
 // The effective configuration of a run. Every field is declared exactly once
 // in the parameter table (pipeline/parameters.hpp) with its TOML key,
 // command-line flag, type, default and documentation; the config file, the
-// command line, `--help`, `paddymrv config` and the result's `config_toml`
+// command line, `--help`, `run --print-config` and the result's `config_toml`
 // attribute are all generated from that table.
 #include <filesystem>
 #include <string>

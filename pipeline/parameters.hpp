@@ -1,7 +1,7 @@
 #pragma once
 // The parameter table: each configurable value of a run declared once —
 // TOML key, command-line flag, type, documentation and how to read/write it.
-// Front ends (config file, CLI, --help, `paddymrv config`, the result's
+// Front ends (config file, CLI, --help, `run --print-config`, the result's
 // config_toml) iterate this table instead of repeating the declarations.
 #include <functional>
 #include <map>
