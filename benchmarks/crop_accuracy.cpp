@@ -18,7 +18,8 @@
 //
 // Usage: paddymrv_crop_accuracy OUT_DIR [--threads N] [--windows 0,3,5,3v] [--config key=value,…] [scenario …]
 // (--config: config keys for train and run, e.g. classifier.max_depth=12, to
-// compare settings on the same seasons)
+// compare settings on the same seasons; samples, model, threads and out are
+// the tool's and are refused)
 // scenario = name:seed[:key=value,key=value]   (simulator --set keys)
 #include <cctype>
 #include <chrono>
@@ -277,7 +278,10 @@ int main(int argc, char** argv) {
       while (std::getline(kv, item, ',')) {
         const auto eq = item.find('=');
         if (eq == std::string::npos) throw std::invalid_argument("--config: expected key=value, got " + item);
-        config_overrides[item.substr(0, eq)] = item.substr(eq + 1);
+        const std::string key = item.substr(0, eq);
+        for (const char* own : {"samples", "model", "threads", "out"})
+          if (key == own) throw std::invalid_argument("--config: " + key + " is set by the tool");
+        config_overrides[key] = item.substr(eq + 1);
       }
     } else scenarios.push_back(parse_scenario(a));
   }

@@ -1,5 +1,6 @@
 #include "kernels/area_estimate.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace paddymrv::kernels {
@@ -61,7 +62,9 @@ AreaEstimate stratified_area_estimate(const ConfusionMatrix& m, const std::vecto
       m2[j] += d * (b.adjusted[j] - mean[j]);
     }
   }
-  for (std::size_t j = 0; j < k; ++j) e.ci95[j] = 1.96 * std::sqrt(m2[j] / (n - 1));
+  // Never narrower than Eq. 10: resampling polygons cannot see the
+  // variance inside a class that has a single validation polygon.
+  for (std::size_t j = 0; j < k; ++j) e.ci95[j] = std::max(e.ci95[j], 1.96 * std::sqrt(m2[j] / (n - 1)));
   return e;
 }
 

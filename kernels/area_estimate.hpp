@@ -32,10 +32,11 @@ struct AreaEstimate {
 // to their own class and nothing to the variance (no evidence either way).
 AreaEstimate stratified_area_estimate(const ConfusionMatrix& sample, const std::vector<double>& mapped_area);
 
-// The same point estimate, with the interval from replicates of the sample
-// instead of Eq. 10: ci95 = 1.96 × the standard deviation of Â_j over the
-// replicate matrices (validation_bootstrap.hpp: whole polygons resampled,
-// since their pixels are not independent draws). Without replicates, Eq. 10.
+// The same point estimate, with the interval from replicates of the sample:
+// ci95 = 1.96 × the standard deviation of Â_j over the replicate matrices
+// (validation_bootstrap.hpp: whole polygons resampled, since their pixels
+// are not independent draws), never narrower than Eq. 10's. Without
+// replicates, Eq. 10.
 AreaEstimate stratified_area_estimate(const ConfusionMatrix& sample, const std::vector<double>& mapped_area,
                                       const std::vector<ConfusionMatrix>& replicates);
 

@@ -71,9 +71,13 @@ ClaimDecision decide_claim(const std::string& practice, const FloodCycle& c, dou
   std::string reason = buf;
   if (seen > 0) reason += ": " + describe_events(c);
   // Say where the radar stops seeing: a verifier weighing a refusal must
-  // know that a drainage after canopy closure would not have shown.
-  if (c.visible_until_day >= 0) {
-    std::snprintf(buf, sizeof buf, "; standing water shows only until day %d (canopy closure), a later drainage would not",
+  // know that a drainage after canopy closure would not have shown. Only
+  // when the canopy closed before the flooding ended (otherwise the window
+  // ends with the flooding itself and nothing is hidden).
+  if (c.visible_until_day >= 0 && c.visible_until_day < c.end_flooding_day) {
+    std::snprintf(buf, sizeof buf,
+                  "; standing water shows through the canopy only until day %d of the series, a later drainage "
+                  "would not",
                   c.visible_until_day);
     reason += buf;
   }

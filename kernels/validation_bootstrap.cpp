@@ -1,5 +1,6 @@
 #include "kernels/validation_bootstrap.hpp"
 
+#include <algorithm>
 #include <cstddef>
 
 namespace paddymrv::kernels {
@@ -41,8 +42,11 @@ std::vector<ConfusionMatrix> bootstrap_confusion(const std::vector<ValidationPol
   for (std::size_t i = 0; i < polygons.size(); ++i)
     if (polygons[i].reference >= 0 && polygons[i].reference < classes)
       by_class[static_cast<std::size_t>(polygons[i].reference)].push_back(i);
-  SplitMix64 rng{seed};
   std::vector<ConfusionMatrix> out;
+  // No polygon, no resampling: the caller falls back to Eq. 10 rather than
+  // reading zero variance out of empty replicates.
+  if (std::all_of(by_class.begin(), by_class.end(), [](const auto& m) { return m.empty(); })) return out;
+  SplitMix64 rng{seed};
   out.reserve(static_cast<std::size_t>(replicates > 0 ? replicates : 0));
   for (int r = 0; r < replicates; ++r) {
     ConfusionMatrix m(classes);

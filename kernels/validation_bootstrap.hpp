@@ -10,7 +10,8 @@
 // polygons (the sampling units; Efron & Tibshirani 1993, ch. 6, the
 // cluster bootstrap; Stehman 1997 on cluster sampling for accuracy
 // assessment) keeps their errors together. Polygons are redrawn within
-// their reference class, as the split draws them (train_job).
+// their reference class: the validation sample is made per class (train's
+// seeded split holds out a share of each class's polygons).
 #include <cstdint>
 #include <vector>
 
@@ -28,7 +29,10 @@ ConfusionMatrix confusion_of(const std::vector<ValidationPolygon>& polygons, int
 
 // `replicates` matrices, each of as many polygons per reference class as the
 // sample holds, drawn with replacement (a fixed generator: same seed, same
-// matrices on every platform).
+// matrices on every platform). None when there is no polygon. A class with
+// one validation polygon always redraws it and adds no variance; with n
+// polygons the variance is low by (n − 1)/n — the caller floors the interval
+// with Eq. 10 (area_estimate.hpp).
 std::vector<ConfusionMatrix> bootstrap_confusion(const std::vector<ValidationPolygon>& polygons, int classes,
                                                  int replicates, std::uint64_t seed);
 

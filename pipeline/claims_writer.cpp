@@ -201,9 +201,10 @@ void write_claims(ResultWriter& out, const PolygonLayer& claims, const kernels::
                     "empty when never flooded");
   out.write_strings("/claims/visible_until", visible_until);
   out.set_attribute("/claims/visible_until", "description",
-                    "canopy closure: the date from which standing water no longer shows through the canopy "
-                    "(the flooded level at water_regime closure_fraction of its rise), so a drainage after it "
-                    "could not be seen; empty when not estimated");
+                    "end of the window in which the detector can see a drainage: canopy closure (the flooded "
+                    "level at water_regime.closure_fraction of its rise, not before two revisits into the drainage "
+                    "window), or the end of flooding when that comes first; a drainage after it could not be "
+                    "seen. Empty when the field never looked flooded");
   // The radar numbers behind each verdict and picture: rows are claims,
   // columns the Sentinel-1 dates of the season (look-back included).
   std::vector<std::string> s1_dates;

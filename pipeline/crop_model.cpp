@@ -1,5 +1,6 @@
 #include "pipeline/crop_model.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <tuple>
 #include <utility>
@@ -47,6 +48,8 @@ std::vector<kernels::ValidationPolygon> unflatten(const std::vector<int>& v, std
     if (p.reference < 0 || static_cast<std::size_t>(p.reference) >= classes)
       throw InputError(path + ": " + key + " names a class outside the class table");
     p.mapped.assign(v.begin() + static_cast<std::ptrdiff_t>(i + 1), v.begin() + static_cast<std::ptrdiff_t>(i + 1 + classes));
+    if (std::any_of(p.mapped.begin(), p.mapped.end(), [](std::int64_t n) { return n < 0; }))
+      throw InputError(path + ": " + key + " holds a negative pixel count");
     out.push_back(std::move(p));
   }
   return out;

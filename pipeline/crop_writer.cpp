@@ -31,7 +31,8 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
           : "ci95 is the half-width (± ha): 1.96 × the standard deviation of the adjusted area over " +
                 std::to_string(kReplicates) + " bootstrap resamples of the " + std::to_string(view.polygons.size()) +
                 " validation polygons (whole polygons, redrawn within their reference class: a polygon's pixels "
-                "share its errors)";
+                "share its errors), never narrower than Olofsson's Eq. 10-11; a class with no validation error "
+                "gets 0, which bounds nothing";
   // What the matrix validates, said next to every number built on it.
   const std::string validation_of =
       of_map ? "the map as written (forest, then " + post_processing + "), at the validation pixels"
@@ -117,6 +118,11 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
   const int rice = model.class_index(1);  // class code 1 = rice (DESIGN §3)
   if (rice < 0) return 0.0;
   const auto r = static_cast<std::size_t>(rice);
+  // A zero interval means the validation saw no rice error, not that the
+  // rice area is exact: say so, since the methane interval then omits it.
+  if (!(pe.ci95[r] > 0))
+    spdlog::warn("the error-adjusted rice area has a zero-width interval (no error among the rice validation "
+                 "pixels): the methane interval does not include the rice area's uncertainty");
   const double se = pe.ci95[r] / 1.959964;
   return pe.adjusted[r] > 0 && std::isfinite(se) ? se / pe.adjusted[r] : 0.0;
 }

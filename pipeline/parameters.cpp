@@ -226,7 +226,7 @@ std::vector<Parameter> build_parameters() {
       int_param("water_regime.max_event_days", "",
                 "Longest observed dry run still taken as one aeration period (days).", &Config::max_event_days),
       int_param("water_regime.max_gap_days", "",
-                "A gap between radar dates longer than this (and 1.6 × the usual spacing) in the drainage window "
+                "A gap between radar dates longer than this (and max_gap_factor × the usual spacing) in the drainage window "
                 "makes 'continuously flooded' undeterminable.",
                 &Config::max_gap_days),
       double_param("water_regime.max_gap_factor", "",

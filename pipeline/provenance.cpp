@@ -216,6 +216,25 @@ std::string sha256_file(const std::string& path) {
   return h.hex_digest();
 }
 
+std::string sha256_dataset(const std::string& path) {
+  std::vector<std::string> files;
+  {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_RASTER | GDAL_OF_READONLY));
+    if (ds) {
+      char** list = ds->GetFileList();
+      for (char** f = list; f && *f; ++f) files.emplace_back(*f);
+      CSLDestroy(list);
+    }
+  }
+  if (files.size() <= 1) return sha256_file(path);
+  // Several files (a Shapefile's .shp/.dbf/.prj…, a VRT and its sources):
+  // one line per file, "name hash", in name order, hashed again.
+  std::sort(files.begin(), files.end());
+  std::string lines;
+  for (const auto& f : files) lines += CPLGetFilename(f.c_str()) + std::string(" ") + sha256_file(f) + "\n";
+  return sha256_text(lines);
+}
+
 const std::vector<std::string>& crop_feature_bands() {
   static const std::vector<std::string> b = {"B04", "B05", "B08", "B11"};
   return b;

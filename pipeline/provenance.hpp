@@ -15,6 +15,12 @@ namespace paddymrv {
 // so /vsi… paths hash too. Throws InputError naming the file.
 std::string sha256_file(const std::string& path);
 
+// SHA-256 of a dataset that may span several files (a Shapefile's .shp,
+// .dbf, .prj…; a VRT and its sources; GDAL's file list): the hash of the
+// lines "name hash" of every file, in name order. A single-file dataset
+// gets the file's own SHA-256 (= sha256_file). InputError naming the path.
+std::string sha256_dataset(const std::string& path);
+
 // SHA-256 of a string (used to combine asset hashes into a scene hash).
 std::string sha256_text(const std::string& text);
 

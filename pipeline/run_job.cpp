@@ -160,9 +160,9 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
   if (!model_path.empty()) model.emplace(load_crop_model(model_path));
   // Hashes of the other inputs, taken when they are read: the result names
   // the exact bytes of every file a number depends on (DESIGN §1.6).
-  const std::string claims_sha256 = claims ? sha256_file(cfg.resolve(cfg.claims).string()) : "";
+  const std::string claims_sha256 = claims ? sha256_dataset(cfg.resolve(cfg.claims).string()) : "";
   const std::string model_sha256 = model ? sha256_file(model_path) : "";
-  const std::string rice_mask_sha256 = !model && !s1_rice_detector ? sha256_file(rice_mask_path) : "";
+  const std::string rice_mask_sha256 = !model && !s1_rice_detector ? sha256_dataset(rice_mask_path) : "";
   const std::string rice_source =
       model ? "crop classifier: " + model_path + " (class 1 = rice)"
       : s1_rice_detector ? "sentinel1: pixels the radar sees flooded, then growing (S1-only rice detector)"
@@ -368,7 +368,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     out.set_attribute("/provenance/scenes", "catalog", items_ref);
     out.set_attribute("/provenance/scenes", "catalog_sha256", sha256_file(items_ref));
     out.set_attribute("/provenance/assets", "communes", communes_path);
-    out.set_attribute("/provenance/assets", "communes_sha256", sha256_file(communes_path));
+    out.set_attribute("/provenance/assets", "communes_sha256", sha256_dataset(communes_path));
     if (claims) {
       out.set_attribute("/provenance/assets", "claims", cfg.resolve(cfg.claims).string());
       out.set_attribute("/provenance/assets", "claims_sha256", claims_sha256);

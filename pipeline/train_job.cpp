@@ -218,15 +218,6 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
   fp.trees = cfg.classifier_trees;
   fp.max_depth = cfg.classifier_max_depth;
   fp.seed = static_cast<std::uint64_t>(cfg.classifier_seed);
-  auto validate = [&](const kernels::FlatForest& forest, const cv::Mat& X) {
-    kernels::ConfusionMatrix m(static_cast<int>(cfg.classes.size()));
-    const auto pred = forest.predict(X);
-    for (std::size_t i = 0; i < pred.size(); ++i) {
-      const auto r = class_row.find(pred[i]);
-      if (r != class_row.end()) ++m.at(r->second, class_row.at(yv[i]));
-    }
-    return m;
-  };
   CropModel model;
   model.layout = fo.layout;
   model.feature_names = fo.layout.names();
@@ -259,18 +250,15 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
   // of those pixels (classify_crops reads its own halo, so the classes do
   // not depend on the window).
   {
+    // Column and row of a validation cell; its block on the grid.blocks()
+    // lattice (row-major, block_size apart).
+    const auto W = static_cast<std::size_t>(grid.width);
+    auto xy = [W](std::size_t cell) { return std::pair{static_cast<int>(cell % W), static_cast<int>(cell / W)}; };
+    const int bs = cfg.block_size, blocks_x = (grid.width + bs - 1) / bs;
     std::vector<std::vector<std::size_t>> in_block(windows.size());
     for (std::size_t k = 0; k < summary.validation_cells.size(); ++k) {
-      const std::size_t cell = summary.validation_cells[k];
-      const int x = static_cast<int>(cell % static_cast<std::size_t>(grid.width));
-      const int y = static_cast<int>(cell / static_cast<std::size_t>(grid.width));
-      for (std::size_t bi = 0; bi < windows.size(); ++bi) {
-        const PixelWindow& bw = windows[bi];
-        if (x >= bw.x0 && x < bw.x0 + bw.width && y >= bw.y0 && y < bw.y0 + bw.height) {
-          in_block[bi].push_back(k);
-          break;
-        }
-      }
+      const auto [x, y] = xy(summary.validation_cells[k]);
+      in_block[static_cast<std::size_t>((y / bs) * blocks_x + x / bs)].push_back(k);
     }
     std::vector<int> mapped(summary.validation_cells.size(), 0);
     arena.execute([&] {
@@ -278,19 +266,16 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
         if (in_block[bi].empty()) return;
         int x0 = grid.width, y0 = grid.height, x1 = 0, y1 = 0;
         for (std::size_t k : in_block[bi]) {
-          const std::size_t cell = summary.validation_cells[k];
-          const int x = static_cast<int>(cell % static_cast<std::size_t>(grid.width));
-          const int y = static_cast<int>(cell / static_cast<std::size_t>(grid.width));
+          const auto [x, y] = xy(summary.validation_cells[k]);
           x0 = std::min(x0, x), y0 = std::min(y0, y), x1 = std::max(x1, x + 1), y1 = std::max(y1, y + 1);
         }
         const PixelWindow box{x0, y0, x1 - x0, y1 - y0};
         const auto cls = classify_crops(in, box, model, cfg.classifier_majority_window, cfg.classifier_majority_of,
                                         cfg.classifier_guide_bandwidth);
         for (std::size_t k : in_block[bi]) {
-          const std::size_t cell = summary.validation_cells[k];
-          const auto x = static_cast<std::size_t>(cell % static_cast<std::size_t>(grid.width)) - static_cast<std::size_t>(x0);
-          const auto y = static_cast<std::size_t>(cell / static_cast<std::size_t>(grid.width)) - static_cast<std::size_t>(y0);
-          mapped[k] = cls[y * static_cast<std::size_t>(box.width) + x];
+          const auto [x, y] = xy(summary.validation_cells[k]);
+          mapped[k] = cls[static_cast<std::size_t>(y - y0) * static_cast<std::size_t>(box.width) +
+                          static_cast<std::size_t>(x - x0)];
         }
       });
     });
@@ -304,7 +289,7 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
   model.metadata = {{"created_utc", utc_now_rfc3339()},
                     {"software_version", PADDYMRV_VERSION},
                     {"samples", samples_path},
-                    {"samples_sha256", sha256_file(samples_path)},
+                    {"samples_sha256", sha256_dataset(samples_path)},
                     {"split", has_split ? "split attribute" : "seeded by polygon"},
                     {"seed", std::to_string(cfg.classifier_seed)},
                     {"trees", std::to_string(cfg.classifier_trees)},
@@ -316,14 +301,15 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
                     {"season_name", cfg.season_name},
                     {"season_start", cfg.season_start},
                     {"season_end", cfg.season_end},
-                    {"overall_accuracy", std::to_string(summary.accuracy.overall)},
-                    {"kappa", std::to_string(summary.accuracy.kappa)},
+                    // per pixel, before post-processing; the map's below
+                    {"overall_accuracy_per_pixel", std::to_string(summary.accuracy.overall)},
+                    {"kappa_per_pixel", std::to_string(summary.accuracy.kappa)},
                     {"map_overall_accuracy", std::to_string(summary.map_accuracy.overall)},
                     {"map_kappa", std::to_string(summary.map_accuracy.kappa)}};
   save_crop_model(model, opt.model_path);
   if (opt.baseline) {
     const kernels::FlatForest baseline(*kernels::train_forest(Bt, yt, fp));
-    summary.baseline_validation = validate(baseline, Bv);
+    summary.baseline_validation = kernels::confusion_of(per_polygon(baseline.predict(Bv)), C);
     summary.baseline_accuracy = kernels::assess(summary.baseline_validation);
     if (opt.baseline_map) {
       // The whole map, so that a benchmark can compare the two forests on

@@ -228,6 +228,39 @@ TEST(BadInput, SceneLackingABandTheRunReadsIsQuarantined) {
   EXPECT_FALSE(ResultReader(dir / "no_claims.h5").has_attribute("/provenance/assets", "claims_sha256"));
 }
 
+// A Shapefile's attributes live in its .dbf: the input's hash covers every
+// file of the dataset, so a changed practice or class cannot pass unseen.
+TEST(Provenance, HashOfAMultiFileDatasetCoversEveryFile) {
+  const auto dir = test::fresh_dir("hash_shp");
+  auto write = [&](const char* practice) {
+    GDALDatasetUniquePtr ds(GetGDALDriverManager()->GetDriverByName("ESRI Shapefile")
+                                ->Create((dir / "claims.shp").c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    ASSERT_TRUE(ds);
+    OGRSpatialReference srs;
+    ASSERT_TRUE(parse_crs("EPSG:32648", srs));
+    OGRLayer* layer = ds->CreateLayer("claims", &srs, wkbPolygon, nullptr);
+    ASSERT_TRUE(layer);
+    OGRFieldDefn f("practice", OFTString);
+    ASSERT_EQ(layer->CreateField(&f), OGRERR_NONE);
+    OGRFeature feature(layer->GetLayerDefn());
+    feature.SetField("practice", practice);
+    OGRGeometry* g = nullptr;
+    ASSERT_EQ(OGRGeometryFactory::createFromWkt("POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0))", nullptr, &g), OGRERR_NONE);
+    feature.SetGeometryDirectly(g);
+    ASSERT_EQ(layer->CreateFeature(&feature), OGRERR_NONE);
+  };
+  write("AWD");
+  const std::string shp = (dir / "claims.shp").string();
+  const std::string a = sha256_dataset(shp), shp_a = sha256_file(shp);
+  write("CF");  // same geometry, another practice: only the .dbf differs
+  EXPECT_EQ(sha256_file(shp), shp_a);
+  EXPECT_NE(sha256_dataset(shp), a);
+  // A single-file dataset keeps its file's own hash.
+  const auto geojson = (demo_dir() / "claims.geojson").string();
+  EXPECT_EQ(sha256_dataset(geojson), sha256_file(geojson));
+  EXPECT_THROW(sha256_dataset((dir / "missing.geojson").string()), InputError);
+}
+
 TEST(BadInput, MalformedAndHostileStacJson) {
   const auto dir = test::fresh_dir("bad_stac");
   auto file_error = [&](const std::string& name, const std::string& text, const std::string& words) {

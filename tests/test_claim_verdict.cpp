@@ -20,13 +20,17 @@ TEST(ClaimVerdict, AwdNeedsTwoConfirmedEvents) {
   const auto one = decide_claim("awd", cycle(WaterRegime::single_drainage, 1), 0.9, 0.5);
   EXPECT_EQ(one.verdict, Verdict::not_verified);
   EXPECT_NE(one.reason.find("1 drainage event(s) confirmed, 2 needed"), std::string::npos);
-  EXPECT_EQ(one.reason.find("canopy closure"), std::string::npos);  // not estimated: not claimed
-  // When the canopy closed, the refusal says from when the radar was blind.
+  EXPECT_EQ(one.reason.find("through the canopy"), std::string::npos);  // not estimated: not claimed
+  // When the canopy closed before the flooding ended, the refusal says from
+  // when the radar was blind; when the window ended with the flooding, not.
   auto closed = cycle(WaterRegime::single_drainage, 1);
+  closed.end_flooding_day = 90;
   closed.visible_until_day = 61;
   const auto blind = decide_claim("AWD", closed, 0.9, 0.5);
   EXPECT_EQ(blind.verdict, Verdict::not_verified);
-  EXPECT_NE(blind.reason.find("only until day 61 (canopy closure)"), std::string::npos) << blind.reason;
+  EXPECT_NE(blind.reason.find("only until day 61 of the series"), std::string::npos) << blind.reason;
+  closed.visible_until_day = 90;
+  EXPECT_EQ(decide_claim("AWD", closed, 0.9, 0.5).reason.find("through the canopy"), std::string::npos);
   EXPECT_EQ(decide_claim("AWD", cycle(WaterRegime::continuously_flooded, 0), 0.9, 0.5).verdict,
             Verdict::not_verified);
 }
