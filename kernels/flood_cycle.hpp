@@ -63,6 +63,7 @@ struct FloodCycleParams {
   // unchanged — the rule only moves fields between undetermined and CF).
   double closure_fraction = 0.4;
   int default_cultivation_days = 102;  // IPCC 2019 Table 5.11A, South-East Asia
+  bool operator==(const FloodCycleParams&) const = default;
 };
 
 struct DrainageEvent {
