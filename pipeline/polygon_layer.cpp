@@ -15,7 +15,8 @@ PolygonLayer::PolygonLayer(PolygonLayer&&) noexcept = default;
 PolygonLayer& PolygonLayer::operator=(PolygonLayer&&) noexcept = default;
 
 PolygonLayer::PolygonLayer(const std::string& path, const std::string& code_field, const std::string& name_field,
-                           const OGRSpatialReference& grid_crs, const std::string& settings_hint) {
+                           const OGRSpatialReference& grid_crs, const std::string& settings_hint,
+                           bool accept_points) {
   auto ds = open_vector(path);
   if (ds->GetLayerCount() < 1) throw InputError(path + ": has no layer");
   OGRLayer* layer = ds->GetLayer(0);
@@ -58,12 +59,13 @@ PolygonLayer::PolygonLayer(const std::string& path, const std::string& code_fiel
     const std::string fid = "feature " + std::to_string(feature->GetFID());
     const OGRGeometry* g = feature->GetGeometryRef();
     const auto type = g ? wkbFlatten(g->getGeometryType()) : wkbNone;
-    if (!g || g->IsEmpty() || (type != wkbPolygon && type != wkbMultiPolygon)) {
+    const bool point = type == wkbPoint || type == wkbMultiPoint;
+    if (!g || g->IsEmpty() || (type != wkbPolygon && type != wkbMultiPolygon && !(accept_points && point))) {
       if (ignored++ == 0) first_ignored = fid + (g ? std::string(" is a ") + OGRGeometryTypeToName(type) : " has no geometry");
       continue;
     }
     std::unique_ptr<OGRGeometry> geom(g->clone());
-    if (!geom->IsValid()) {
+    if (!point && !geom->IsValid()) {
       // Self-intersections, bow ties, unclosed rings: repaired the way GEOS
       // does (MakeValid), keeping only the polygonal part, and reported.
       std::unique_ptr<OGRGeometry> fixed(geom->MakeValid());
@@ -119,10 +121,11 @@ PolygonLayer::PolygonLayer(const std::string& path, const std::string& code_fiel
     geometries_.push_back(std::move(geom));
   }
   if (ignored > 0) {
-    spdlog::warn("{}: {} feature(s) without a polygon geometry ignored (first: {})", path, ignored, first_ignored);
+    spdlog::warn("{}: {} feature(s) without a {} geometry ignored (first: {})", path, ignored,
+                 accept_points ? "polygon or point" : "polygon", first_ignored);
   }
   if (geometries_.empty()) {
-    throw InputError(path + ": contains no polygon features" +
+    throw InputError(path + (accept_points ? ": contains no polygon or point features" : ": contains no polygon features") +
                      (ignored ? " (" + std::to_string(ignored) + " other features; first: " + first_ignored + ")" : ""));
   }
 }

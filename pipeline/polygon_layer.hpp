@@ -25,8 +25,12 @@ class PolygonLayer {
   // name field (the message lists the fields it does have), or cannot be
   // reprojected to the grid CRS.
   // `settings_hint` tells the user which config keys name the fields.
+  // With `accept_points` (reference samples, DESIGN §3: "polygons or
+  // points"), point and multipoint features are kept too and burn the pixel
+  // each point falls in; communes and claims are polygons only.
   PolygonLayer(const std::string& path, const std::string& id_field, const std::string& label_field,
-               const OGRSpatialReference& grid_crs, const std::string& settings_hint = "");
+               const OGRSpatialReference& grid_crs, const std::string& settings_hint = "",
+               bool accept_points = false);
   ~PolygonLayer();
   PolygonLayer(PolygonLayer&&) noexcept;
   PolygonLayer& operator=(PolygonLayer&&) noexcept;

@@ -99,7 +99,10 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
 
   const std::string samples_path = cfg.resolve(cfg.samples).string();
   const bool has_split = has_field(samples_path, "split");
-  PolygonLayer samples(samples_path, "class", has_split ? "split" : "class", grid_srs, "the reference file needs `class`");
+  // Polygons or points (DESIGN §3): a point is one reference pixel, its own
+  // sampling unit — what a probability validation sample is made of.
+  PolygonLayer samples(samples_path, "class", has_split ? "split" : "class", grid_srs, "the reference file needs `class`",
+                       /*accept_points=*/true);
 
   // Class of every polygon; classes outside the table are an input error.
   summary.classes = cfg.classes;

@@ -231,6 +231,7 @@ TEST(BadInput, SceneLackingABandTheRunReadsIsQuarantined) {
 // A Shapefile's attributes live in its .dbf: the input's hash covers every
 // file of the dataset, so a changed practice or class cannot pass unseen.
 TEST(Provenance, HashOfAMultiFileDatasetCoversEveryFile) {
+  gdal_init();  // this test may run alone (ctest): the Shapefile driver must be registered
   const auto dir = test::fresh_dir("hash_shp");
   auto write = [&](const char* practice) {
     GDALDatasetUniquePtr ds(GetGDALDriverManager()->GetDriverByName("ESRI Shapefile")

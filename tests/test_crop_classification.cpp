@@ -4,9 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <numeric>
 #include <map>
 #include <filesystem>
 #include <set>
+#include <nlohmann/json.hpp>
+#include <ogrsf_frmts.h>
 
 #include "kernels/accuracy_assessment.hpp"
 #include "kernels/area_estimate.hpp"
@@ -19,6 +23,7 @@
 #include "pipeline/crop_model.hpp"
 #include "pipeline/gdal_handle.hpp"
 #include "pipeline/parameters.hpp"
+#include "pipeline/polygon_layer.hpp"
 #include "pipeline/provenance.hpp"
 #include "pipeline/result_reader.hpp"
 #include "pipeline/run_job.hpp"
@@ -359,4 +364,57 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
   const std::size_t C = crop.size() / rice.size();
   for (std::size_t i = 0; i < rice.size(); ++i) EXPECT_NEAR(rice[i], crop[i * C + 0], 1e-9);
   for (double x : ci) EXPECT_TRUE(std::isfinite(x) && x >= 0);
+}
+
+// Reference samples may be points (DESIGN §3): each point is one reference
+// pixel and its own sampling unit — the shape of a probability validation
+// sample, which whole reference polygons are not. Here the validation
+// polygons are replaced by one point inside each.
+TEST(CropIntegration, ValidationPointsAreOnePixelSamplingUnitsEach) {
+  const auto dir = test::fresh_dir("crop_points");
+  auto p = sim::preset("demo");
+  sim::set_param(p, "width", "200");
+  sim::set_param(p, "height", "150");
+  sim::set_param(p, "seed", "77");
+  sim::simulate(p, dir / "sim");
+  auto doc = nlohmann::json::parse(std::ifstream(dir / "sim" / "reference.geojson"));
+  std::size_t points = 0;
+  for (auto& f : doc["features"]) {
+    if (f["properties"]["split"] != "validation") continue;
+    OGRGeometry* g = OGRGeometryFactory::createFromGeoJson(f["geometry"].dump().c_str());
+    ASSERT_TRUE(g);
+    OGRGeometryH inside = OGR_G_PointOnSurface(OGRGeometry::ToHandle(g));
+    OGRGeometryFactory::destroyGeometry(g);
+    ASSERT_TRUE(inside);
+    f["geometry"] = {{"type", "Point"}, {"coordinates", {OGR_G_GetX(inside, 0), OGR_G_GetY(inside, 0)}}};
+    OGR_G_DestroyGeometry(inside);
+    ++points;
+  }
+  ASSERT_GT(points, 20u);
+  std::ofstream(dir / "mixed.geojson") << doc.dump();
+  const std::string model = (dir / "model.yml").string();
+  const Config cfg = load_config((dir / "sim" / "paddymrv.toml").string(),
+                                 {{"samples", (dir / "mixed.geojson").string()}, {"model", model}, {"trees", "30"}});
+  TrainOptions to;
+  to.model_path = model;
+  const TrainSummary ts = train_job(cfg, to);
+  EXPECT_EQ(ts.validation_polygons, points);  // every point on the grid, one unit each
+  EXPECT_EQ(ts.validation_pixels, points);    // one pixel each
+  EXPECT_GT(ts.train_polygons, 50u);          // the training polygons stay polygons
+  EXPECT_GT(ts.train_pixels, 10 * ts.train_polygons);
+  EXPECT_GT(ts.map_accuracy.overall, 0.7);
+  const CropModel m = load_crop_model(model);
+  ASSERT_EQ(m.map_validation_polygons.size(), points);
+  for (const auto& unit : m.map_validation_polygons)
+    EXPECT_EQ(std::accumulate(unit.mapped.begin(), unit.mapped.end(), std::int64_t{0}), 1);
+  // Communes and claims stay polygons only.
+  OGRSpatialReference utm;
+  ASSERT_TRUE(parse_crs("EPSG:32648", utm));
+  nlohmann::json only_points = doc;
+  only_points["features"] = nlohmann::json::array();
+  for (const auto& f : doc["features"])
+    if (f["geometry"]["type"] == "Point") only_points["features"].push_back(f);
+  std::ofstream(dir / "points.geojson") << only_points.dump();
+  EXPECT_THROW(PolygonLayer((dir / "points.geojson").string(), "class", "split", utm), InputError);
+  EXPECT_EQ(PolygonLayer((dir / "points.geojson").string(), "class", "split", utm, "", true).size(), points);
 }
