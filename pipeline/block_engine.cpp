@@ -353,7 +353,8 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
     if (!box) continue;
     // Band names as the crop features read them (the catalogue maps common
     // names to ESA ones); the 20 m SWIR is replicated onto the 10 m grid.
-    const auto a_red = s->assets.find("B04"), a_nir = s->assets.find("B08"), a_swir = s->assets.find("B11");
+    const auto a_red = s->assets.find(s2_band::red), a_nir = s->assets.find(s2_band::nir),
+               a_swir = s->assets.find(s2_band::swir1);
     if (a_red == s->assets.end() || a_nir == s->assets.end() || a_swir == s->assets.end()) continue;
     try {
       read_asset_window(in.cache, a_red->second, *in.grid, *box, Resampling::nearest, red);

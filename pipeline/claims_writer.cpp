@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "kernels/claim_verdict.hpp"
+#include "kernels/decibel.hpp"
 #include "pipeline/dates.hpp"
 #include "pipeline/errors.hpp"
 #include "pipeline/evidence_plot.hpp"
@@ -62,13 +63,13 @@ ClaimOutcome verify_claim(const PolygonLayer& claims, const ClaimSeries& series,
   r.verdict = kernels::verdict_name(d.verdict);
   r.reason = s.pixels == 0 ? "the field lies outside the analysis grid" : d.reason;
   r.pixels = static_cast<double>(s.pixels);
-  auto to_db = [](const std::vector<float>& lin) {
+  auto in_db = [](const std::vector<float>& lin) {
     std::vector<double> db(lin.size());
-    for (std::size_t k = 0; k < lin.size(); ++k) db[k] = lin[k] > 0 ? 10.0 * std::log10(lin[k]) : std::nan("");
+    std::transform(lin.begin(), lin.end(), db.begin(), [](float v) { return kernels::to_db(v); });
     return db;
   };
-  r.vv_db = to_db(s.vv);
-  r.vh_db = to_db(s.vh);
+  r.vv_db = in_db(s.vv);
+  r.vh_db = in_db(s.vh);
   EvidenceInput ev{claims.ids()[c],
                    claims.labels()[c],
                    r.verdict,

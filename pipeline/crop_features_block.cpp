@@ -109,10 +109,10 @@ WindowObservations observe(const EngineInputs& in, const PixelWindow& w, const C
     const Asset *a_red = nullptr, *a_re1 = nullptr, *a_nir = nullptr, *a_swir = nullptr;
     try {
       const Asset& a_scl = s->assets.at("SCL");
-      a_red = &s->assets.at("B04");
-      a_re1 = &s->assets.at("B05");
-      a_nir = &s->assets.at("B08");
-      a_swir = &s->assets.at("B11");
+      a_red = &s->assets.at(s2_band::red);
+      a_re1 = &s->assets.at(s2_band::red_edge1);
+      a_nir = &s->assets.at(s2_band::nir);
+      a_swir = &s->assets.at(s2_band::swir1);
       read_asset_window(in.cache, a_scl, *in.grid, scl_win, Resampling::nearest, scl);
       read_asset_window(in.cache, *a_red, *in.grid, w, Resampling::nearest, red);
       read_asset_window(in.cache, *a_re1, *in.grid, w, Resampling::nearest, re1);

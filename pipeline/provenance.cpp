@@ -236,12 +236,12 @@ std::string sha256_dataset(const std::string& path) {
 }
 
 const std::vector<std::string>& crop_feature_bands() {
-  static const std::vector<std::string> b = {"B04", "B05", "B08", "B11"};
+  static const std::vector<std::string> b = {s2_band::red, s2_band::red_edge1, s2_band::nir, s2_band::swir1};
   return b;
 }
 
 const std::vector<std::string>& claim_index_bands() {
-  static const std::vector<std::string> b = {"B04", "B08", "B11"};
+  static const std::vector<std::string> b = {s2_band::red, s2_band::nir, s2_band::swir1};
   return b;
 }
 

@@ -26,6 +26,16 @@ struct Asset {
   bool decibels = false;
 };
 
+// The canonical Sentinel-2 band keys the products read (stac_catalog maps
+// common names such as "red" or "nir" onto them). Declared once: the readers
+// and the scene check (provenance.cpp, required bands) use these names.
+namespace s2_band {
+inline constexpr const char* red = "B04";        // NDVI
+inline constexpr const char* red_edge1 = "B05";  // NDRE
+inline constexpr const char* nir = "B08";        // NDVI, LSWI, NDRE
+inline constexpr const char* swir1 = "B11";      // LSWI
+}  // namespace s2_band
+
 enum class SceneStatus { used, quarantined, skipped };
 
 inline const char* status_name(SceneStatus s) {
