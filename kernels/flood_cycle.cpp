@@ -30,13 +30,33 @@ void bridge(std::span<const int> day, std::size_t i, std::size_t j, std::vector<
   }
 }
 
+// The re-flood after the low-weight run i..j−1: the first date from j on
+// that lies below every date before it since the run began, within
+// `max_span_days` of the last flooded date before the run (i − 1); n when
+// there is none. Usually that is j itself. But the last dry date of a spell
+// often does not stand out from a re-flooded canopy that grew in the
+// meantime (it sits level with the re-flood, so it keeps full weight), and
+// the fall then comes one or two dates later: 1.8 / 2.1 / 2.9 points of
+// accuracy against the observable regime on seeds 2001–2003 at a 6-day
+// revisit, over-crediting 0.7→0.8, 0.9→1.4, 1.0→1.6 % (none at 12 days).
+std::size_t reflood_after(std::span<const int> day, std::span<const double> y, std::size_t i, std::size_t j,
+                          int max_span_days) {
+  double top = -INFINITY;
+  for (std::size_t m = i; m < j; ++m) top = std::max(top, y[m]);
+  for (std::size_t r = j; r < y.size() && day[r] - day[i - 1] <= max_span_days; ++r) {
+    if (y[r] < top) return r;
+    top = y[r];
+  }
+  return y.size();
+}
+
 // At the dates taken as drained (low weight) a monotone fit pools them with
 // the next flooded date and climbs to them (its steps), hiding the very
 // drainage they show: a second dry spell after a re-flood was missed that
 // way. The envelope there becomes the line between the fitted flooded dates
 // on either side (and `bridged` marks those dates) when
-//  * the series falls back after the run (the next flooded date lies below
-//    the run's top: re-flooded) — a run that stays up is the canopy growing.
+//  * the series falls back after the run (a re-flood, reflood_after) — a run
+//    that stays up is the canopy growing.
 //    Any fall counts: noise alone often gives one, so this rule only sorts
 //    out monotone climbs; over-crediting is held by the two rules below and
 //    the event test against the bracketing dates. Requiring a fall of 1σ or
@@ -60,11 +80,14 @@ void bridge_drained_runs(std::span<const int> day, std::span<const double> y, st
       continue;
     }
     std::size_t j = i;  // run of low-weight dates i..j−1
-    double top = -INFINITY;
-    while (j < n && w[j] != 1.0) top = std::max(top, y[j++]);
-    if (i > 0 && j < n && top > y[j] && day[j] - day[i - 1] <= max_span_days && fit[i - 1] < closure_level) {
-      bridge(day, i, j, fit);
-      std::fill(bridged.begin() + static_cast<std::ptrdiff_t>(i), bridged.begin() + static_cast<std::ptrdiff_t>(j), 1);
+    while (j < n && w[j] != 1.0) ++j;
+    if (i > 0 && j < n && fit[i - 1] < closure_level) {
+      const std::size_t r = reflood_after(day, y, i, j, max_span_days);
+      if (r < n) {
+        bridge(day, i, r, fit);
+        std::fill(bridged.begin() + static_cast<std::ptrdiff_t>(i), bridged.begin() + static_cast<std::ptrdiff_t>(r), 1);
+        j = r;
+      }
     }
     i = j;
   }

@@ -170,6 +170,27 @@ TEST(FloodCycle, SecondDrySpellWhileTheCanopyGrowsIsSeen) {
   EXPECT_EQ(r.events[1].first_reflooded_day, 61);
 }
 
+TEST(FloodCycle, LastDryDateLevelWithTheGrownReFloodStillEndsTheSpell) {
+  // Dry on days 29–35 and 43–51 (seed 2001, field 125). Day 49, the second
+  // spell's last dry date, sits level with the re-flooded canopy of day 55
+  // (VH −17.97 against −18.21 dB): the fall after the spell comes one date
+  // late, and the spell must still be bridged and counted.
+  const DbSeries f{{1, -12.05, -19.19},  {7, -12.92, -19.41},  {13, -18.80, -23.54}, {19, -18.20, -23.14},
+                   {25, -18.09, -23.46}, {31, -12.03, -18.62}, {37, -16.03, -21.80}, {43, -11.86, -18.22},
+                   {49, -11.79, -17.97}, {55, -10.77, -18.21}, {61, -11.42, -16.87}, {79, -10.69, -14.80},
+                   {85, -9.83, -15.50},  {91, -11.00, -16.56}, {97, -10.92, -15.79}, {103, -12.04, -16.86},
+                   {109, -11.74, -19.57}, {121, -13.86, -19.85}, {127, -13.17, -19.84}, {133, -13.54, -19.72}};
+  const auto r = detect_flood_cycle({f.day, f.vv, f.vh, 4.4 * 20});
+  ASSERT_EQ(r.events.size(), 2u);
+  EXPECT_EQ(r.regime, WaterRegime::multiple_drainage);
+  EXPECT_EQ(r.events[0].first_dry_day, 31);
+  EXPECT_EQ(r.events[1].first_dry_day, 43);
+  // VV's double bounce brightens on re-flooding, so day 55 itself still
+  // reads dry on the joint evidence: the spell's end is seen one date late.
+  EXPECT_LE(r.events[1].last_dry_day, 55);
+  EXPECT_GE(r.events[1].first_reflooded_day, 55);
+}
+
 TEST(FloodCycle, CanopyRisingToAPlateauIsNoDrainage) {
   // Continuously flooded, 12-day revisit: VH climbs 5 dB in 24 days (days
   // 37–61) and levels off. The dates of the climb stand above the line from
