@@ -217,7 +217,7 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
   // (window_reader.hpp), so the regimes' stack is the shared one cropped.
   S1Stack stack, crop_s1;
   if (in.model) {
-    const PixelWindow cw = crop_s1_stack_window(in, classify_window(in, w, cfg.classifier_majority_window));
+    const PixelWindow cw = crop_s1_stack_window(in, classify_window(in, w, CropPostProcessing::from(cfg)));
     const auto [first_day, end_day] = crop_s1_day_range(in);
     S1Stack all = read_s1_stack(in, cw, std::min(first_day, 0), std::numeric_limits<int>::max());
     for (std::size_t d = 0; d < all.days.size(); ++d) {
@@ -244,8 +244,7 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
   // or, with neither, every pixel the radar shows as a paddy.
   std::vector<std::uint8_t> rice(n, 1);
   if (in.model) {
-    b.crop_class = classify_crops(in, w, *in.model, cfg.classifier_majority_window, cfg.classifier_majority_of,
-                                  cfg.classifier_guide_bandwidth, &crop_s1);
+    b.crop_class = classify_crops(in, w, *in.model, CropPostProcessing::from(cfg), &crop_s1);
     const std::size_t C = in.model->classes.size();
     b.crop_pixels.assign(in.communes->size() * C, 0);
     for (std::size_t i = 0; i < n; ++i) {

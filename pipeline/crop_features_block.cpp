@@ -49,10 +49,9 @@ std::pair<int, int> crop_s1_day_range(const EngineInputs& in) {
 }
 
 namespace {
-// The union of the classifier.segment_tile lattice's tiles that `w` touches,
-// clipped to the grid (`w` itself when segment voting is off).
-PixelWindow segment_tiles_window(const EngineInputs& in, const PixelWindow& w) {
-  const int T = in.config->classifier_segment_tile;
+// The union of the segment_tile lattice's tiles that `w` touches, clipped
+// to the grid (`w` itself when segment voting is off).
+PixelWindow segment_tiles_window(const EngineInputs& in, const PixelWindow& w, int T) {
   if (T <= 0 || w.width <= 0 || w.height <= 0) return w;
   const int x0 = w.x0 / T * T, y0 = w.y0 / T * T;
   const int x1 = std::min(in.grid->width, (w.x0 + w.width + T - 1) / T * T);
@@ -61,8 +60,8 @@ PixelWindow segment_tiles_window(const EngineInputs& in, const PixelWindow& w) {
 }
 }  // namespace
 
-PixelWindow classify_window(const EngineInputs& in, const PixelWindow& w, int majority_window) {
-  return with_halo(segment_tiles_window(in, w), majority_window > 1 ? majority_window / 2 : 0, *in.grid);
+PixelWindow classify_window(const EngineInputs& in, const PixelWindow& w, const CropPostProcessing& pp) {
+  return with_halo(segment_tiles_window(in, w, pp.segment_tile), pp.halo(), *in.grid);
 }
 
 namespace {
@@ -206,38 +205,13 @@ BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& 
   return out;
 }
 
-std::string crop_post_processing(const Config& c) {
-  // 12 significant digits: readable (0.1, not 0.10000000000000001), and far
-  // finer than any setting that changes a map.
-  auto fmt_double = [](double v) {
-    char b[40];
-    std::snprintf(b, sizeof b, "%.12g", v);
-    return std::string(b);
-  };
-  std::string s;
-  if (c.classifier_majority_window > 1) {
-    s = "majority_window=" + std::to_string(c.classifier_majority_window) + " majority_of=" + c.classifier_majority_of;
-    if (c.classifier_majority_of == "guided") s += " guide_bandwidth=" + fmt_double(c.classifier_guide_bandwidth);
-  } else {
-    s = "majority_window=off";
-  }
-  if (c.classifier_segment_tile > 0)
-    s += " segment_tile=" + std::to_string(c.classifier_segment_tile) + " segment_mode=" + c.classifier_segment_mode +
-         " segment_max_cost=" + fmt_double(c.classifier_segment_max_cost) +
-         " segment_max_pixels=" + std::to_string(c.classifier_segment_max_pixels) +
-         " segment_min_pixels=" + std::to_string(c.classifier_segment_min_pixels);
-  else
-    s += " segment_tile=off";
-  return s;
-}
-
 std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWindow& w, const CropModel& model,
-                                         int majority_window, const std::string& majority_of, double guide_bandwidth,
-                                         S1Stack* s1) {
-  const int halo = majority_window > 1 ? majority_window / 2 : 0;
-  const PixelWindow padded = classify_window(in, w, majority_window);
-  const Config& cfg = *in.config;
-  const bool segments = cfg.classifier_segment_tile > 0;
+                                         const CropPostProcessing& pp, S1Stack* s1) {
+  const int halo = pp.halo();
+  const int majority_window = pp.majority_window;
+  const std::string& majority_of = pp.majority_of;
+  const PixelWindow padded = classify_window(in, w, pp);
+  const bool segments = pp.segments();
   CropFeatureOptions fo;
   fo.layout = model.layout;
   fo.cloud_dilation = model.cloud_dilation;
@@ -275,15 +249,15 @@ std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWind
   std::vector<std::uint8_t> codes;
   for (const int c : model.flat_forest.class_codes()) codes.push_back(static_cast<std::uint8_t>(c));
   kernels::SegmentVoteParams sp;
-  sp.tile = cfg.classifier_segment_tile;
-  sp.segmentation.max_merge_cost = cfg.classifier_segment_max_cost;
-  sp.segmentation.max_pixels = cfg.classifier_segment_max_pixels;
-  sp.min_pixels = cfg.classifier_segment_min_pixels;
+  sp.tile = pp.segment_tile;
+  sp.segmentation.max_merge_cost = pp.segment_max_cost;
+  sp.segmentation.max_pixels = pp.segment_max_pixels;
+  sp.min_pixels = pp.segment_min_pixels;
   const kernels::SegmentGuide sg{guide.get(), static_cast<int>(G), static_cast<int>(G)};
   // "pool": each pixel's votes become its segment's mean before the filter.
   // The filter's neighbours in other tiles keep their own votes, so the
   // halo tiles, cut by the window, need no segments (kernels::TileVotes).
-  const bool pool = segments && cfg.classifier_segment_mode == "pool";
+  const bool pool = segments && pp.segment_mode == "pool";
   std::vector<std::uint16_t> pooled;
   kernels::TileVotes across;
   if (pool) {
@@ -295,7 +269,7 @@ std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWind
   const std::vector<std::uint16_t>& filter_votes = pool ? pooled : votes;
   if (soft) {
     if (guided) {
-      const kernels::VoteGuide g{guide.get(), static_cast<int>(G), static_cast<int>(G), guide_bandwidth};
+      const kernels::VoteGuide g{guide.get(), static_cast<int>(G), static_cast<int>(G), pp.guide_bandwidth};
       cls = kernels::guided_vote_majority_filter(cls, filter_votes, codes, g, padded.width, padded.height,
                                                  majority_window, across);
     } else {

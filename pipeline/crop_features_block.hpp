@@ -11,6 +11,7 @@
 
 #include "kernels/crop_features.hpp"
 #include "pipeline/block_engine.hpp"
+#include "pipeline/crop_post_processing.hpp"
 
 namespace paddymrv {
 
@@ -38,28 +39,22 @@ BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& 
 PixelWindow crop_s1_stack_window(const EngineInputs& in, const PixelWindow& w);
 std::pair<int, int> crop_s1_day_range(const EngineInputs& in);
 // The window classify_crops computes features on: `w` grown to whole tiles
-// of the classifier.segment_tile lattice when segment voting is on, then
-// the majority filter's halo.
-PixelWindow classify_window(const EngineInputs& in, const PixelWindow& w, int majority_window);
+// of the segment_tile lattice when segment voting is on, then the majority
+// filter's halo.
+PixelWindow classify_window(const EngineInputs& in, const PixelWindow& w, const CropPostProcessing& pp);
 
 // The crop map of one block: the model's class code per pixel (0 where it
-// predicts a code outside its class table), then the k×k majority filter
-// when majority_window > 1. The filter sees predictions on a k/2 halo, so
-// the map does not depend on block size or thread count. majority_of (the
-// config key classifier.majority_of): "classes" counts classes, "votes" sums
+// predicts a code outside its class table), then the post-processing `pp`
+// (pipeline/crop_post_processing.hpp): the k×k majority filter when
+// majority_window > 1 — majority_of "classes" counts classes, "votes" sums
 // the forest's tree votes, "guided" weighs those votes by how alike the two
-// pixels' Sentinel-2 index series are (guide_bandwidth). Then, when
-// in.config->classifier_segment_tile > 0, field-level voting: the tree votes
-// summed inside segments of the S2 index series (kernels/segment_vote.hpp;
-// the classifier.segment_* keys are read from in.config).
-// `s1`: as for read_crop_features, on classify_window(in, w, majority_window).
+// pixels' Sentinel-2 index series are (guide_bandwidth) — and, when
+// segment_tile > 0, field-level voting: the tree votes summed inside
+// segments of the S2 index series (kernels/segment_vote.hpp). The filter
+// sees predictions on a halo, so the map does not depend on block size or
+// thread count.
+// `s1`: as for read_crop_features, on classify_window(in, w, pp).
 std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWindow& w, const CropModel& model,
-                                         int majority_window, const std::string& majority_of,
-                                         double guide_bandwidth, S1Stack* s1 = nullptr);
-
-// The settings of `config` that change what classify_crops makes of the
-// forest's predictions (majority filter, segment voting), as one line. A
-// validation of the map is only valid for a run whose line is the same.
-std::string crop_post_processing(const Config& config);
+                                         const CropPostProcessing& pp, S1Stack* s1 = nullptr);
 
 }  // namespace paddymrv

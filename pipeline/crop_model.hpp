@@ -26,7 +26,7 @@ struct CropModel {
   kernels::ConfusionMatrix validation;   // rows map, columns reference, `classes` order: the forest per pixel
   // The same validation pixels on the map as `run` writes it (the forest,
   // then the post-processing described by map_post_processing, the line of
-  // crop_post_processing()). Empty (k = 0) in models written before it.
+  // CropPostProcessing::describe()). Empty (k = 0) in models written before it.
   kernels::ConfusionMatrix map_validation;
   std::string map_post_processing;
   // The same two validations per validation polygon (their sums are the

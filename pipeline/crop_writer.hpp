@@ -13,7 +13,7 @@
 namespace paddymrv {
 
 // crop_pixels[commune × class] in the model's class order. post_processing:
-// crop_post_processing() of this run's config; the areas are adjusted with
+// CropPostProcessing::from(config).describe() of this run; the areas are adjusted with
 // the model's validation of the map made that way when it has one (train
 // with the same classifier settings), else with its per-pixel validation,
 // and the result says which. Returns the relative standard error of the

@@ -11,6 +11,7 @@
 #include "pipeline/claims_writer.hpp"
 #include "pipeline/crop_model.hpp"
 #include "pipeline/crop_features_block.hpp"
+#include "pipeline/crop_post_processing.hpp"
 #include "pipeline/crop_writer.hpp"
 #include "pipeline/dates.hpp"
 #include "pipeline/errors.hpp"
@@ -316,7 +317,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     double rice_area_rel_sd = 0;  // from the classifier's validation, for the methane interval
     if (model) {
       rice_area_rel_sd =
-          write_crop_results(out, *model, model_path, crop_post_processing(cfg), crop_pixels, n, grid.pixel_area_ha());
+          write_crop_results(out, *model, model_path, CropPostProcessing::from(cfg).describe(), crop_pixels, n, grid.pixel_area_ha());
     } else {
       write_not_computed(out, "/communes/crop_area_ha", {hn, nc}, "no crop model given (run --model)");
       std::vector<std::string> labels;

@@ -263,6 +263,7 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
       const auto [x, y] = xy(summary.validation_cells[k]);
       in_block[static_cast<std::size_t>((y / bs) * blocks_x + x / bs)].push_back(k);
     }
+    const CropPostProcessing post_processing = CropPostProcessing::from(cfg);
     std::vector<int> mapped(summary.validation_cells.size(), 0);
     arena.execute([&] {
       tbb::parallel_for(std::size_t{0}, windows.size(), [&](std::size_t bi) {
@@ -273,8 +274,7 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
           x0 = std::min(x0, x), y0 = std::min(y0, y), x1 = std::max(x1, x + 1), y1 = std::max(y1, y + 1);
         }
         const PixelWindow box{x0, y0, x1 - x0, y1 - y0};
-        const auto cls = classify_crops(in, box, model, cfg.classifier_majority_window, cfg.classifier_majority_of,
-                                        cfg.classifier_guide_bandwidth);
+        const auto cls = classify_crops(in, box, model, post_processing);
         for (std::size_t k : in_block[bi]) {
           const auto [x, y] = xy(summary.validation_cells[k]);
           mapped[k] = cls[static_cast<std::size_t>(y - y0) * static_cast<std::size_t>(box.width) +
@@ -285,7 +285,7 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
     model.map_validation_polygons = per_polygon(mapped);
     summary.map_validation = kernels::confusion_of(model.map_validation_polygons, C);
     summary.map_accuracy = kernels::assess(summary.map_validation);
-    summary.map_post_processing = crop_post_processing(cfg);
+    summary.map_post_processing = post_processing.describe();
     model.map_validation = summary.map_validation;
     model.map_post_processing = summary.map_post_processing;
   }

@@ -317,7 +317,7 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
     // The areas are adjusted with the validation of the map as written: the
     // matrix in the result is the written map's confusion at the very
     // validation pixels of train, not the forest's per pixel…
-    ASSERT_EQ(ts.map_post_processing, crop_post_processing(cfg));
+    ASSERT_EQ(ts.map_post_processing, CropPostProcessing::from(cfg).describe());
     ASSERT_EQ(ts.validation_cells.size(), ts.validation_labels.size());
     std::map<int, int> row;
     for (std::size_t i = 0; i < ts.classes.size(); ++i) row[ts.classes[i].code] = static_cast<int>(i);
