@@ -10,6 +10,7 @@
 #include "pipeline/block_engine.hpp"
 #include "pipeline/claims_writer.hpp"
 #include "pipeline/crop_model.hpp"
+#include "pipeline/crop_feature_settings.hpp"
 #include "pipeline/crop_features_block.hpp"
 #include "pipeline/crop_post_processing.hpp"
 #include "pipeline/crop_writer.hpp"
@@ -158,7 +159,10 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
   // A crop model, when given, classifies every pixel and its rice (class 1) is the rice mask.
   std::optional<CropModel> model;
   const std::string model_path = cfg.model.empty() ? "" : cfg.resolve(cfg.model).string();
-  if (!model_path.empty()) model.emplace(load_crop_model(model_path));
+  if (!model_path.empty()) {
+    model.emplace(load_crop_model(model_path));
+    check_crop_feature_settings(*model, model_path, cfg);  // before any work: ConfigError
+  }
   // Hashes of the other inputs, taken when they are read: the result names
   // the exact bytes of every file a number depends on (DESIGN §1.6).
   const std::string claims_sha256 = claims ? sha256_dataset(cfg.resolve(cfg.claims).string()) : "";

@@ -19,6 +19,7 @@
 #include "kernels/flat_forest.hpp"
 #include "kernels/random_forest.hpp"
 #include "pipeline/block_engine.hpp"
+#include "pipeline/crop_feature_settings.hpp"
 #include "pipeline/crop_features_block.hpp"
 #include "pipeline/crop_model.hpp"
 #include "pipeline/dates.hpp"
@@ -293,6 +294,7 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
                     {"software_version", PADDYMRV_VERSION},
                     {"samples", samples_path},
                     {"samples_sha256", sha256_dataset(samples_path)},
+                    {"feature_settings", CropFeatureSettings::from(cfg).describe()},
                     {"split", has_split ? "split attribute" : "seeded by polygon"},
                     {"seed", std::to_string(cfg.classifier_seed)},
                     {"trees", std::to_string(cfg.classifier_trees)},

@@ -19,6 +19,7 @@
 #include "kernels/random_forest.hpp"
 #include "kernels/s2_indices.hpp"
 #include "kernels/time_grid.hpp"
+#include "pipeline/crop_feature_settings.hpp"
 #include "pipeline/crop_features_block.hpp"
 #include "pipeline/crop_model.hpp"
 #include "pipeline/gdal_handle.hpp"
@@ -342,6 +343,24 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
     EXPECT_EQ(off.read<std::int64_t>("/qa/crop_validation_confusion"), ts.validation.n);
     EXPECT_NE(off.attribute_string("/communes/crop_area_adjusted_ha", "validation_of").find("the forest per pixel"),
               std::string::npos);
+  }
+
+  {
+    // The model pins the settings its features were computed with, and a
+    // run that would compute them otherwise refuses it before any work.
+    EXPECT_EQ(load_crop_model(model).metadata.at("feature_settings"), CropFeatureSettings::from(cfg).describe());
+    Config other = cfg;
+    other.speckle_window = cfg.speckle_window + 2;
+    other.out = (dir / "other_speckle.h5").string();
+    try {
+      run_job(other);
+      ADD_FAILURE() << "a model trained with another speckle window was applied";
+    } catch (const ConfigError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find(model), std::string::npos) << what;
+      EXPECT_NE(what.find("speckle_window=" + std::to_string(other.speckle_window)), std::string::npos) << what;
+    }
+    EXPECT_FALSE(fs::exists(other.out));
   }
 
   auto ds = open_raster((dir / "sim" / "truth" / "crop_class.tif").string());

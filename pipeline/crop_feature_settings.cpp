@@ -1,0 +1,48 @@
+#include "pipeline/crop_feature_settings.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "pipeline/config.hpp"
+#include "pipeline/crop_model.hpp"
+#include "pipeline/errors.hpp"
+
+namespace paddymrv {
+
+CropFeatureSettings CropFeatureSettings::from(const Config& c) {
+  return {c.speckle_window, c.s1_looks, c.s1_resampling, c.season_lookback_days, c.s2_usable_scl};
+}
+
+std::string CropFeatureSettings::describe() const {
+  // Every member, by name: a member added to the struct breaks this line
+  // until the line prints it.
+  const auto& [window, looks, resampling, lookback, scl] = *this;
+  char b[40];
+  std::snprintf(b, sizeof b, "%.12g", looks);
+  std::string s = "speckle_window=" + std::to_string(window) + " s1_looks=" + b + " s1_resampling=" + resampling +
+                  " lookback_days=" + std::to_string(lookback) + " usable_scl=";
+  for (std::size_t i = 0; i < scl.size(); ++i) {
+    if (i > 0) s += ',';
+    s += std::to_string(scl[i]);
+  }
+  return s;
+}
+
+void check_crop_feature_settings(const CropModel& model, const std::string& model_path, const Config& config) {
+  const auto stored = model.metadata.find("feature_settings");
+  if (stored == model.metadata.end()) {
+    spdlog::warn("{}: the model does not record the settings its features were computed with (trained before "
+                 "they were stored); this run computes them with '{}' — train again to have them checked",
+                 model_path, CropFeatureSettings::from(config).describe());
+    return;
+  }
+  const std::string here = CropFeatureSettings::from(config).describe();
+  if (stored->second != here)
+    throw ConfigError(model_path + ": the model was trained on crop features computed with '" + stored->second +
+                      "', this run would compute them with '" + here +
+                      "' (water_regime.speckle_window, water_regime.s1_looks, sentinel1.resampling, "
+                      "season.lookback_days, sentinel2.usable_scl): set them back or train the model again");
+}
+
+}  // namespace paddymrv
