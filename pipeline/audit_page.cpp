@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -116,8 +117,8 @@ void crops_section(Html& h, const ResultReader& r, const CommuneColumns& c) {
   const auto adjusted = r.read<double>("/communes/crop_area_adjusted_ha");
   const auto ci = r.read<double>("/communes/crop_area_ci95_ha");
   const std::size_t k = labels.size(), n = c.code.size();
-  h.os << "<h2>Crop areas</h2>\n<p>Mapped area, and the error-adjusted area ± its 95 % half-width (Olofsson et al. "
-       << "2014): " << esc(r.attribute_string("/communes/crop_area_adjusted_ha", "method")) << "</p>\n";
+  h.os << "<h2>Crop areas</h2>\n<p>Mapped area, and the error-adjusted area with its 95 % interval (Olofsson et al. "
+       << "2014; the lower end stops at 0): " << esc(r.attribute_string("/communes/crop_area_adjusted_ha", "method")) << "</p>\n";
   std::vector<std::string> header = {"code", "commune"};
   std::vector<bool> numeric = {false, false};
   for (const auto& l : labels) header.push_back(l), numeric.push_back(true);
@@ -125,8 +126,9 @@ void crops_section(Html& h, const ResultReader& r, const CommuneColumns& c) {
   for (std::size_t i = 0; i < n; ++i) {
     std::vector<std::string> row = {esc(c.code[i]), esc(c.name[i])};
     for (std::size_t j = 0; j < k; ++j)
-      row.push_back(num(mapped[i * k + j], 1) + "<br><small>" + num(adjusted[i * k + j], 1) + " ± " +
-                    num(ci[i * k + j], 1) + "</small>");
+      row.push_back(num(mapped[i * k + j], 1) + "<br><small>" + num(adjusted[i * k + j], 1) + " [" +
+                    num(std::max(0.0, adjusted[i * k + j] - ci[i * k + j]), 1) + "–" +
+                    num(adjusted[i * k + j] + ci[i * k + j], 1) + "]</small>");
     rows.push_back(row);
   }
   h.table(header, rows, numeric);

@@ -1,5 +1,6 @@
 #include "pipeline/crop_writer.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <spdlog/spdlog.h>
@@ -68,6 +69,8 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
   out.set_attribute("/communes/crop_area_adjusted_ha", "labels", labels);
   out.write_f64("/communes/crop_area_ci95_ha", {hn, hc}, ci);
   out.set_attribute("/communes/crop_area_ci95_ha", "labels", labels);
+  out.set_attribute("/communes/crop_area_ci95_ha", "bounds",
+                    "the interval is [max(0, adjusted - ci95), adjusted + ci95]: an area is never negative");
   const std::string method =
       "stratified error-adjusted area, strata = map classes, validation polygons of the model "
       "(Olofsson et al. 2014, RSE 148:42, Eqs. 9-10); " + interval +
@@ -88,13 +91,17 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
     return std::string(b);
   };
   for (std::size_t c = 0; c < C; ++c) {
+    // The interval is adjusted ± ci95, normal; an area is never negative, so
+    // its lower end stops at 0 (a small class with one wrong validation
+    // field can otherwise read "23.6 ± 24.6 ha").
     rows.push_back({std::to_string(model.classes[c].code), model.classes[c].name, num(pe.mapped[c]),
-                    num(pe.adjusted[c]), num(pe.ci95[c]), num(pe.users[c]), num(pe.producers[c]),
+                    num(pe.adjusted[c]), num(pe.ci95[c]), num(std::max(0.0, pe.adjusted[c] - pe.ci95[c])),
+                    num(pe.adjusted[c] + pe.ci95[c]), num(pe.users[c]), num(pe.producers[c]),
                     num(acc.classes[c].f1), std::to_string(acc.classes[c].reference_count)});
   }
   out.write_string_table("/qa/crop_area_province",
-                         {"code", "class", "mapped_ha", "adjusted_ha", "ci95_ha", "users_accuracy",
-                          "producers_accuracy", "validation_f1", "validation_pixels"},
+                         {"code", "class", "mapped_ha", "adjusted_ha", "ci95_ha", "ci95_low_ha", "ci95_high_ha",
+                          "users_accuracy", "producers_accuracy", "validation_f1", "validation_pixels"},
                          rows);
   out.set_attribute("/qa/crop_area_province", "method", method);
   out.set_attribute("/qa/crop_area_province", "validation_of", validation_of);

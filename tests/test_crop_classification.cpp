@@ -3,6 +3,7 @@
 // arithmetic, model save/load, and train → run on a simulated season.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <numeric>
@@ -383,6 +384,22 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
   const std::size_t C = crop.size() / rice.size();
   for (std::size_t i = 0; i < rice.size(); ++i) EXPECT_NEAR(rice[i], crop[i * C + 0], 1e-9);
   for (double x : ci) EXPECT_TRUE(std::isfinite(x) && x >= 0);
+  // The province table gives the interval's ends; an area is never negative.
+  std::vector<std::string> header;
+  const auto table = a.read_string_table("/qa/crop_area_province", &header);
+  const auto col = [&](const std::string& name) {
+    const auto it = std::find(header.begin(), header.end(), name);
+    EXPECT_NE(it, header.end()) << name;
+    return static_cast<std::size_t>(it - header.begin());
+  };
+  const std::size_t c_adj = col("adjusted_ha"), c_ci = col("ci95_ha"), c_lo = col("ci95_low_ha"),
+                    c_hi = col("ci95_high_ha");
+  ASSERT_FALSE(table.empty());
+  for (const auto& row : table) {
+    const double adj = std::stod(row.at(c_adj)), half = std::stod(row.at(c_ci));
+    EXPECT_NEAR(std::stod(row.at(c_lo)), std::max(0.0, adj - half), 1e-3 * (1 + adj));
+    EXPECT_NEAR(std::stod(row.at(c_hi)), adj + half, 1e-3 * (1 + adj));
+  }
 }
 
 // Reference samples may be points (DESIGN §3): each point is one reference
