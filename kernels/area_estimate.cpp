@@ -27,9 +27,20 @@ AreaEstimate stratified_area_estimate(const ConfusionMatrix& m, const std::vecto
       continue;
     }
     for (int j = 0; j < k; ++j) {
-      const double f = static_cast<double>(m.at(i, j)) / ni;
+      const double nij = static_cast<double>(m.at(i, j)), f = nij / ni;
       p[static_cast<std::size_t>(i) * k + j] = W * f;
-      if (ni > 1) var[static_cast<std::size_t>(j)] += W * W * f * (1 - f) / (ni - 1);
+      if (i == j && (nij == 0 || nij == ni)) {
+        // A stratum whose sample is all right (or all wrong) gives Eq. 10 a
+        // zero variance: five correct points of a small class would claim
+        // its area exactly. Its own class's share is then taken with
+        // Agresti & Coull's (1998, Am. Stat. 52:119) two successes and two
+        // failures added, for the variance only — the point estimate stays
+        // Olofsson's.
+        const double fa = (nij + 2) / (ni + 4);
+        var[static_cast<std::size_t>(j)] += W * W * fa * (1 - fa) / (ni + 4);
+      } else if (ni > 1) {
+        var[static_cast<std::size_t>(j)] += W * W * f * (1 - f) / (ni - 1);
+      }
     }
   }
   for (int j = 0; j < k; ++j) {

@@ -10,6 +10,10 @@
 //   S(p̂·j) = sqrt( Σ_i W_i² (n_ij/n_i·)(1 − n_ij/n_i·)/(n_i· − 1) ) (Eq. 10)
 //   95 % CI = ± 1.96 A_tot S(p̂·j)                             (Eq. 11)
 // Overall, user's and producer's accuracies follow from p̂ (Eqs. 1–3).
+// One departure from Eq. 10: a stratum whose sample saw no error in its own
+// class (n_ii = n_i·, or none right) adds the variance of Agresti & Coull's
+// adjusted share (n_ii + 2)/(n_i· + 4) instead of zero, so that a class with
+// a few error-free validation samples does not get a zero-width interval.
 // The estimator assumes the validation sample is a stratified random
 // sample of the map; reference polygons are not, so the interval is
 // indicative (documented in docs/crop_classification.md).

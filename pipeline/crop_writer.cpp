@@ -26,14 +26,16 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
   const auto replicates = kernels::bootstrap_confusion(view.polygons, static_cast<int>(C), kReplicates, kBootstrapSeed);
   const std::string interval =
       view.polygons.empty()
-          ? "ci95 is the half-width (± ha) of Olofsson's Eq. 11, which counts every validation pixel as an "
+          ? "ci95 is the half-width (± ha) of Olofsson's Eq. 11 (an error-free map class adds the variance of "
+            "Agresti & Coull's share (n+2)/(n+4) instead of 0), which counts every validation pixel as an "
             "independent draw (the model holds no per-polygon validation; retrain for the polygon bootstrap): "
             "too narrow"
           : "ci95 is the half-width (± ha): 1.96 × the standard deviation of the adjusted area over " +
                 std::to_string(kReplicates) + " bootstrap resamples of the " + std::to_string(view.polygons.size()) +
                 " validation polygons (whole polygons, redrawn within their reference class: a polygon's pixels "
-                "share its errors), never narrower than Olofsson's Eq. 10-11; a class with no validation error "
-                "gets 0, which bounds nothing";
+                "share its errors), never narrower than Olofsson's Eq. 10-11, in which a map class whose "
+                "validation pixels are all right adds the variance of Agresti & Coull's share (n+2)/(n+4) "
+                "instead of 0 (n counts pixels: for error-free validation polygons that is still too narrow)";
   // What the matrix validates, said next to every number built on it.
   const std::string validation_of =
       of_map ? "the map as written (forest, then " + post_processing + "), at the validation pixels"

@@ -160,6 +160,21 @@ TEST(AreaEstimate, OlofssonWorkedExample) {
   EXPECT_NEAR(sum, 900000, 1e-6);  // areas are redistributed, never created
 }
 
+TEST(AreaEstimate, ErrorFreeSmallSampleStillHasAnInterval) {
+  // Five validation points of a small class, all right: Eq. 10 would give
+  // ± 0, as if the class's 100 ha were known exactly. With Agresti &
+  // Coull's share (5 + 2)/(5 + 4) the interval is ± 1.96·100·√(7/9·2/9/9).
+  ConfusionMatrix m(2);
+  m.at(0, 0) = 5;
+  m.at(1, 1) = 95;
+  m.at(1, 0) = 5;
+  const auto e = stratified_area_estimate(m, {100, 900});
+  EXPECT_DOUBLE_EQ(e.adjusted[0], 100 + 900 * 5.0 / 100);  // the point estimate is Olofsson's
+  const double own = 0.01 * (7.0 / 9) * (2.0 / 9) / 9, other = 0.81 * 0.05 * 0.95 / 99;
+  EXPECT_NEAR(e.ci95[0], 1.96 * 1000 * std::sqrt(own + other), 1e-9);
+  EXPECT_GT(e.ci95[0], 1.96 * 1000 * std::sqrt(other));  // wider than Eq. 10 alone
+}
+
 TEST(CropModel, SaveLoadRoundTripGivesTheSamePredictions) {
   CropFeatureLayout layout;
   const int F = layout.size();
