@@ -423,7 +423,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s: map val OA %.6f != train's %.6f\n", sc.text.c_str(), m.val_oa, ts.accuracy.overall);
         status = 1;
       }
-      if (CropPostProcessing::from(rc).describe() == ts.map_post_processing && std::abs(m.val_oa - ts.map_accuracy.overall) > 1e-12) {
+      if (CropPostProcessing::from(rc).describe() == ts.map_post_processing &&
+          std::abs(m.val_oa - ts.map_accuracy.overall) > 1e-12) {
         // train validated this very map: the two must agree.
         std::fprintf(stderr, "%s: map val OA %.6f != train's map validation %.6f\n", sc.text.c_str(), m.val_oa,
                      ts.map_accuracy.overall);

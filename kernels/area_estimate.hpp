@@ -11,9 +11,12 @@
 //   95 % CI = ± 1.96 A_tot S(p̂·j)                             (Eq. 11)
 // Overall, user's and producer's accuracies follow from p̂ (Eqs. 1–3).
 // One departure from Eq. 10: a stratum whose sample saw no error in its own
-// class (n_ii = n_i·, or none right) adds the variance of Agresti & Coull's
-// adjusted share (n_ii + 2)/(n_i· + 4) instead of zero, so that a class with
-// a few error-free validation samples does not get a zero-width interval.
+// class (n_ii = n_i·, or none right) adds the variance of that share's
+// posterior under a uniform prior, Beta(n_ii + 1, n_i· − n_ii + 1), instead
+// of zero, so that a class with a few error-free validation samples does not
+// get a zero-width interval (and never a narrower one than with one error).
+// Off-diagonal cells with no sample still add nothing: an error of class j
+// hidden in another, large stratum stays unbounded.
 // The estimator assumes the validation sample is a stratified random
 // sample of the map; reference polygons are not, so the interval is
 // indicative (documented in docs/crop_classification.md).

@@ -10,8 +10,8 @@
 #include <map>
 #include <sstream>
 
-#include "pipeline/errors.hpp"
 #include "pipeline/claim_records.hpp"
+#include "pipeline/errors.hpp"
 #include "pipeline/result_reader.hpp"
 #include "pipeline/result_summary.hpp"
 
@@ -118,7 +118,8 @@ void crops_section(Html& h, const ResultReader& r, const CommuneColumns& c) {
   const auto ci = r.read<double>("/communes/crop_area_ci95_ha");
   const std::size_t k = labels.size(), n = c.code.size();
   h.os << "<h2>Crop areas</h2>\n<p>Mapped area, and the error-adjusted area with its 95 % interval (Olofsson et al. "
-       << "2014; the lower end stops at 0): " << esc(r.attribute_string("/communes/crop_area_adjusted_ha", "method")) << "</p>\n";
+       << "2014; the lower end stops at 0): " << esc(r.attribute_string("/communes/crop_area_adjusted_ha", "method"))
+       << "</p>\n";
   std::vector<std::string> header = {"code", "commune"};
   std::vector<bool> numeric = {false, false};
   for (const auto& l : labels) header.push_back(l), numeric.push_back(true);

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "pipeline/config.hpp"
@@ -11,17 +12,24 @@
 namespace paddymrv {
 
 CropFeatureSettings CropFeatureSettings::from(const Config& c) {
-  return {c.speckle_window, c.s1_looks, c.s1_resampling, c.season_lookback_days, c.s2_usable_scl};
+  std::vector<int> scl = c.s2_usable_scl;  // a set of classes: order and repeats change nothing
+  std::sort(scl.begin(), scl.end());
+  scl.erase(std::unique(scl.begin(), scl.end()), scl.end());
+  return {c.grid_resolution, c.speckle_window, c.s1_looks, c.s1_resampling, c.season_lookback_days, scl};
 }
 
 std::string CropFeatureSettings::describe() const {
   // Every member, by name: a member added to the struct breaks this line
   // until the line prints it.
-  const auto& [window, looks, resampling, lookback, scl] = *this;
-  char b[40];
-  std::snprintf(b, sizeof b, "%.12g", looks);
-  std::string s = "speckle_window=" + std::to_string(window) + " s1_looks=" + b + " s1_resampling=" + resampling +
-                  " lookback_days=" + std::to_string(lookback) + " usable_scl=";
+  const auto& [resolution, window, looks, resampling, lookback, scl] = *this;
+  auto fmt = [](double v) {
+    char b[40];
+    std::snprintf(b, sizeof b, "%.12g", v);
+    return std::string(b);
+  };
+  std::string s = "resolution=" + fmt(resolution);
+  s += window > 1 ? " speckle_window=" + std::to_string(window) + " s1_looks=" + fmt(looks) : " speckle_window=off";
+  s += " s1_resampling=" + resampling + " lookback_days=" + std::to_string(lookback) + " usable_scl=";
   for (std::size_t i = 0; i < scl.size(); ++i) {
     if (i > 0) s += ',';
     s += std::to_string(scl[i]);
@@ -32,17 +40,19 @@ std::string CropFeatureSettings::describe() const {
 void check_crop_feature_settings(const CropModel& model, const std::string& model_path, const Config& config) {
   const auto stored = model.metadata.find("feature_settings");
   if (stored == model.metadata.end()) {
-    spdlog::warn("{}: the model does not record the settings its features were computed with (trained before "
-                 "they were stored); this run computes them with '{}' — train again to have them checked",
-                 model_path, CropFeatureSettings::from(config).describe());
+    spdlog::warn(
+        "{}: the model does not record the settings its features were computed with (trained before "
+        "they were stored); this run computes them with '{}' — train again to have them checked",
+        model_path, CropFeatureSettings::from(config).describe());
     return;
   }
   const std::string here = CropFeatureSettings::from(config).describe();
   if (stored->second != here)
     throw ConfigError(model_path + ": the model was trained on crop features computed with '" + stored->second +
                       "', this run would compute them with '" + here +
-                      "' (water_regime.speckle_window, water_regime.s1_looks, sentinel1.resampling, "
-                      "season.lookback_days, sentinel2.usable_scl): set them back or train the model again");
+                      "' (grid.resolution, water_regime.speckle_window, water_regime.s1_looks, "
+                      "sentinel1.resampling, season.lookback_days, sentinel2.usable_scl): set them back or train "
+                      "the model again");
 }
 
 }  // namespace paddymrv

@@ -8,7 +8,10 @@
 // classifies something it never learned, and nothing in the map shows it.
 // So `train` stores describe() in the model's metadata ("feature_settings")
 // and `run` refuses a model whose line differs from its own
-// (check_crop_feature_settings).
+// (check_crop_feature_settings). The season's length is not pinned: a model
+// is meant to classify other seasons, and its time grid spans each season.
+// water_regime.s1_looks is shared with the flood-cycle detector, so tuning
+// it for the water regimes means training the crop model again.
 #include <string>
 #include <vector>
 
@@ -18,14 +21,17 @@ struct Config;
 struct CropModel;
 
 struct CropFeatureSettings {
-  int speckle_window = 0;         // water_regime.speckle_window
-  double s1_looks = 0;            // water_regime.s1_looks (the speckle filter's)
+  double grid_resolution = 0;     // grid.resolution: the filter window and the resampling work in pixels
+  int speckle_window = 0;         // water_regime.speckle_window (≤ 1: no filter)
+  double s1_looks = 0;            // water_regime.s1_looks: the filter's, and the water-regime detector's
   std::string s1_resampling;      // sentinel1.resampling
   int season_lookback_days = 0;   // season.lookback_days
-  std::vector<int> s2_usable_scl;  // sentinel2.usable_scl
+  std::vector<int> s2_usable_scl;  // sentinel2.usable_scl, sorted, without repeats (a set)
 
   static CropFeatureSettings from(const Config& config);
-  // e.g. "speckle_window=5 s1_looks=4.4 s1_resampling=nearest lookback_days=30 usable_scl=4,5,6,7"
+  // e.g. "resolution=10 speckle_window=5 s1_looks=4.4 s1_resampling=nearest
+  // lookback_days=30 usable_scl=4,5,6,7". Settings a switched-off step does
+  // not read are left out (s1_looks without the filter).
   std::string describe() const;
 };
 

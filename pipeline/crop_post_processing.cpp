@@ -38,8 +38,9 @@ std::string CropPostProcessing::describe() const {
     s = "majority_window=off";
   }
   if (tile > 0)
-    s += " segment_tile=" + std::to_string(tile) + " segment_mode=" + mode + " segment_max_cost=" + fmt_double(max_cost) +
-         " segment_max_pixels=" + std::to_string(max_pixels) + " segment_min_pixels=" + std::to_string(min_pixels);
+    s += " segment_tile=" + std::to_string(tile) + " segment_mode=" + mode +
+         " segment_max_cost=" + fmt_double(max_cost) + " segment_max_pixels=" + std::to_string(max_pixels) +
+         " segment_min_pixels=" + std::to_string(min_pixels);
   else
     s += " segment_tile=off";
   return s;

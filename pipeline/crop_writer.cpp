@@ -1,9 +1,9 @@
 #include "pipeline/crop_writer.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <spdlog/spdlog.h>
 
 #include "kernels/area_estimate.hpp"
 #include "kernels/validation_bootstrap.hpp"
@@ -27,15 +27,16 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
   const std::string interval =
       view.polygons.empty()
           ? "ci95 is the half-width (± ha) of Olofsson's Eq. 11 (an error-free map class adds the variance of "
-            "Agresti & Coull's share (n+2)/(n+4) instead of 0), which counts every validation pixel as an "
+            "its share's posterior under a uniform prior instead of 0), which counts every validation pixel as an "
             "independent draw (the model holds no per-polygon validation; retrain for the polygon bootstrap): "
             "too narrow"
           : "ci95 is the half-width (± ha): 1.96 × the standard deviation of the adjusted area over " +
                 std::to_string(kReplicates) + " bootstrap resamples of the " + std::to_string(view.polygons.size()) +
                 " validation polygons (whole polygons, redrawn within their reference class: a polygon's pixels "
                 "share its errors), never narrower than Olofsson's Eq. 10-11, in which a map class whose "
-                "validation pixels are all right adds the variance of Agresti & Coull's share (n+2)/(n+4) "
-                "instead of 0 (n counts pixels: for error-free validation polygons that is still too narrow)";
+                "validation pixels are all right (or all wrong) adds the variance of its share's posterior under "
+                "a uniform prior, Beta(n_ii+1, n_i-n_ii+1), instead of 0 (n counts pixels: for error-free "
+                "validation polygons that is still too narrow)";
   // What the matrix validates, said next to every number built on it.
   const std::string validation_of =
       of_map ? "the map as written (forest, then " + post_processing + "), at the validation pixels"
@@ -96,14 +97,15 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
     // The interval is adjusted ± ci95, normal; an area is never negative, so
     // its lower end stops at 0 (a small class with one wrong validation
     // field can otherwise read "23.6 ± 24.6 ha").
+    // New columns go last: scripts may read this table by position.
     rows.push_back({std::to_string(model.classes[c].code), model.classes[c].name, num(pe.mapped[c]),
-                    num(pe.adjusted[c]), num(pe.ci95[c]), num(std::max(0.0, pe.adjusted[c] - pe.ci95[c])),
-                    num(pe.adjusted[c] + pe.ci95[c]), num(pe.users[c]), num(pe.producers[c]),
-                    num(acc.classes[c].f1), std::to_string(acc.classes[c].reference_count)});
+                    num(pe.adjusted[c]), num(pe.ci95[c]), num(pe.users[c]), num(pe.producers[c]),
+                    num(acc.classes[c].f1), std::to_string(acc.classes[c].reference_count),
+                    num(std::max(0.0, pe.adjusted[c] - pe.ci95[c])), num(pe.adjusted[c] + pe.ci95[c])});
   }
   out.write_string_table("/qa/crop_area_province",
-                         {"code", "class", "mapped_ha", "adjusted_ha", "ci95_ha", "ci95_low_ha", "ci95_high_ha",
-                          "users_accuracy", "producers_accuracy", "validation_f1", "validation_pixels"},
+                         {"code", "class", "mapped_ha", "adjusted_ha", "ci95_ha", "users_accuracy",
+                          "producers_accuracy", "validation_f1", "validation_pixels", "ci95_low_ha", "ci95_high_ha"},
                          rows);
   out.set_attribute("/qa/crop_area_province", "method", method);
   out.set_attribute("/qa/crop_area_province", "validation_of", validation_of);
@@ -127,11 +129,12 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
   const int rice = model.class_index(1);  // class code 1 = rice (DESIGN §3)
   if (rice < 0) return 0.0;
   const auto r = static_cast<std::size_t>(rice);
-  // A zero interval means the validation saw no rice error, not that the
-  // rice area is exact: say so, since the methane interval then omits it.
+  // A zero interval (no validation pixel mapped as rice, and none of rice
+  // elsewhere) does not mean the rice area is exact: say so, since the
+  // methane interval then omits it.
   if (!(pe.ci95[r] > 0))
-    spdlog::warn("the error-adjusted rice area has a zero-width interval (no error among the rice validation "
-                 "pixels): the methane interval does not include the rice area's uncertainty");
+    spdlog::warn("the error-adjusted rice area has a zero-width interval (no validation sample bears on it): "
+                 "the methane interval does not include the rice area's uncertainty");
   const double se = pe.ci95[r] / 1.959964;
   return pe.adjusted[r] > 0 && std::isfinite(se) ? se / pe.adjusted[r] : 0.0;
 }

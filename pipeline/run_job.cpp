@@ -9,9 +9,9 @@
 
 #include "pipeline/block_engine.hpp"
 #include "pipeline/claims_writer.hpp"
-#include "pipeline/crop_model.hpp"
 #include "pipeline/crop_feature_settings.hpp"
 #include "pipeline/crop_features_block.hpp"
+#include "pipeline/crop_model.hpp"
 #include "pipeline/crop_post_processing.hpp"
 #include "pipeline/crop_writer.hpp"
 #include "pipeline/dates.hpp"
@@ -114,6 +114,15 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
   const auto season_end = *parse_iso_date(cfg.season_end);
   if (cfg.items.empty()) throw ConfigError("inputs.items: no STAC catalogue given (--items)");
   if (cfg.communes.empty()) throw ConfigError("inputs.communes: no communes file given (--communes)");
+  // A crop model, when given, classifies every pixel and its rice (class 1)
+  // is the rice mask. Read first: a model trained on features this run
+  // would compute otherwise is refused before the catalogue is read and hashed.
+  std::optional<CropModel> model;
+  const std::string model_path = cfg.model.empty() ? "" : cfg.resolve(cfg.model).string();
+  if (!model_path.empty()) {
+    model.emplace(load_crop_model(model_path));
+    check_crop_feature_settings(*model, model_path, cfg);
+  }
 
   // --- catalogue, communes, grid
   const auto items_path = cfg.resolve(cfg.items);
@@ -156,13 +165,6 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
   const bool s1_rice_detector = cfg.rice_mask == "sentinel1";
   const std::string rice_mask_path = s1_rice_detector ? "" : cfg.resolve(cfg.rice_mask).string();
   if (!s1_rice_detector) open_raster(rice_mask_path);  // fail now, naming the file, not in a block
-  // A crop model, when given, classifies every pixel and its rice (class 1) is the rice mask.
-  std::optional<CropModel> model;
-  const std::string model_path = cfg.model.empty() ? "" : cfg.resolve(cfg.model).string();
-  if (!model_path.empty()) {
-    model.emplace(load_crop_model(model_path));
-    check_crop_feature_settings(*model, model_path, cfg);  // before any work: ConfigError
-  }
   // Hashes of the other inputs, taken when they are read: the result names
   // the exact bytes of every file a number depends on (DESIGN §1.6).
   const std::string claims_sha256 = claims ? sha256_dataset(cfg.resolve(cfg.claims).string()) : "";
@@ -320,8 +322,8 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     const hsize_t nc = cfg.classes.size();
     double rice_area_rel_sd = 0;  // from the classifier's validation, for the methane interval
     if (model) {
-      rice_area_rel_sd =
-          write_crop_results(out, *model, model_path, CropPostProcessing::from(cfg).describe(), crop_pixels, n, grid.pixel_area_ha());
+      rice_area_rel_sd = write_crop_results(out, *model, model_path, CropPostProcessing::from(cfg).describe(),
+                                            crop_pixels, n, grid.pixel_area_ha());
     } else {
       write_not_computed(out, "/communes/crop_area_ha", {hn, nc}, "no crop model given (run --model)");
       std::vector<std::string> labels;

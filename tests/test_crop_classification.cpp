@@ -162,17 +162,40 @@ TEST(AreaEstimate, OlofssonWorkedExample) {
 
 TEST(AreaEstimate, ErrorFreeSmallSampleStillHasAnInterval) {
   // Five validation points of a small class, all right: Eq. 10 would give
-  // ± 0, as if the class's 100 ha were known exactly. With Agresti &
-  // Coull's share (5 + 2)/(5 + 4) the interval is ± 1.96·100·√(7/9·2/9/9).
+  // ± 0, as if the class's 100 ha were known exactly. The share's posterior
+  // under a uniform prior, Beta(6, 1), has variance 6·1/(7²·8).
   ConfusionMatrix m(2);
   m.at(0, 0) = 5;
   m.at(1, 1) = 95;
   m.at(1, 0) = 5;
   const auto e = stratified_area_estimate(m, {100, 900});
   EXPECT_DOUBLE_EQ(e.adjusted[0], 100 + 900 * 5.0 / 100);  // the point estimate is Olofsson's
-  const double own = 0.01 * (7.0 / 9) * (2.0 / 9) / 9, other = 0.81 * 0.05 * 0.95 / 99;
+  const double own = 0.01 * 6.0 / (49.0 * 8.0), other = 0.81 * 0.05 * 0.95 / 99;
   EXPECT_NEAR(e.ci95[0], 1.96 * 1000 * std::sqrt(own + other), 1e-9);
-  EXPECT_GT(e.ci95[0], 1.96 * 1000 * std::sqrt(other));  // wider than Eq. 10 alone
+  // All wrong is as uncertain as all right (Beta(1, 6)).
+  ConfusionMatrix wrong(2);
+  wrong.at(0, 1) = 5;
+  wrong.at(1, 1) = 95;
+  wrong.at(1, 0) = 5;
+  EXPECT_NEAR(stratified_area_estimate(wrong, {100, 900}).ci95[0], 1.96 * 1000 * std::sqrt(own + other), 1e-9);
+}
+
+TEST(AreaEstimate, SeeingAnErrorNeverNarrowsTheInterval) {
+  // One stratum of n samples with 0, 1, 2 … errors: the width of its own
+  // class's interval grows with the errors seen, from the error-free
+  // posterior on to Eq. 10.
+  for (const int n : {3, 5, 13, 20, 100, 1800}) {
+    double last = 0;
+    for (int errors = 0; errors <= std::min(n / 2, 5); ++errors) {
+      ConfusionMatrix m(2);
+      m.at(0, 0) = n - errors;
+      m.at(0, 1) = errors;
+      m.at(1, 1) = 50;
+      const double w = stratified_area_estimate(m, {100, 900}).ci95[0];
+      EXPECT_GT(w, last) << "n " << n << " errors " << errors;
+      last = w;
+    }
+  }
 }
 
 TEST(CropModel, SaveLoadRoundTripGivesTheSamePredictions) {

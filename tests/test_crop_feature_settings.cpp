@@ -16,17 +16,33 @@ using namespace paddymrv;
 TEST(CropFeatureSettings, EverySettingChangesTheLine) {
   const Config base;
   const std::vector<std::pair<std::string, std::function<void(Config&)>>> changes = {
+      {"grid_resolution", [](Config& c) { c.grid_resolution = 20; }},
       {"speckle_window", [](Config& c) { c.speckle_window += 2; }},
       {"s1_looks", [](Config& c) { c.s1_looks += 0.5; }},
       {"s1_resampling", [](Config& c) { c.s1_resampling = c.s1_resampling == "nearest" ? "bilinear" : "nearest"; }},
       {"season_lookback_days", [](Config& c) { c.season_lookback_days += 10; }},
-      {"s2_usable_scl", [](Config& c) { c.s2_usable_scl = {4, 5}; }},
+      {"s2_usable_scl",
+       [](Config& c) {
+         c.s2_usable_scl = {4, 5};
+       }},
   };
   for (const auto& [name, change] : changes) {
     Config c = base;
     change(c);
     EXPECT_NE(CropFeatureSettings::from(c).describe(), CropFeatureSettings::from(base).describe()) << name;
   }
+}
+
+TEST(CropFeatureSettings, SettingsThatChangeNothingDoNotRefuse) {
+  // The SCL classes are a set; without the filter its looks are not read.
+  Config a, b;
+  a.s2_usable_scl = {4, 5, 6, 7};
+  b.s2_usable_scl = {7, 6, 5, 4, 4};
+  EXPECT_EQ(CropFeatureSettings::from(a).describe(), CropFeatureSettings::from(b).describe());
+  a.speckle_window = b.speckle_window = 1;
+  b.s1_looks = a.s1_looks + 1;
+  EXPECT_EQ(CropFeatureSettings::from(a).describe(), CropFeatureSettings::from(b).describe());
+  EXPECT_NE(CropFeatureSettings::from(a).describe().find("speckle_window=off"), std::string::npos);
 }
 
 TEST(CropFeatureSettings, RunRefusesAModelTrainedOnOtherFeatures) {

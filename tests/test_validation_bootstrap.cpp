@@ -74,10 +74,12 @@ TEST(ValidationBootstrap, ErrorsConcentratedInFewFieldsWidenTheInterval) {
   // Eq. 10 sees 2,200 independent pixels in stratum 1: ± ≈ 6 ha. Two wrong
   // fields out of 20 are a binomial count X of polygons, and
   // Â₀ = 500 + 500·100X/(100X + 2000): by the delta method ± ≈ 54 ha.
-  // (Stratum 0's 1,800 pixels are all right: its own share adds Agresti &
-  // Coull's (1802/1804)(2/1804)/1804 instead of zero, area_estimate.hpp.)
-  const double ac = (1802.0 / 1804) * (2.0 / 1804) / 1804;
-  EXPECT_NEAR(eq10.ci95[0], 1.96 * 1000 * std::sqrt(0.25 * (200.0 / 2200) * (2000.0 / 2200) / 2199 + 0.25 * ac), 1e-9);
+  // (Stratum 0's 1,800 pixels are all right: its own share adds the uniform
+  // prior's posterior variance 1801·1/(1802²·1803) instead of zero,
+  // area_estimate.hpp.)
+  const double beta = 1801.0 / (1802.0 * 1802.0 * 1803.0);
+  EXPECT_NEAR(eq10.ci95[0], 1.96 * 1000 * std::sqrt(0.25 * (200.0 / 2200) * (2000.0 / 2200) / 2199 + 0.25 * beta),
+              1e-9);
   EXPECT_GT(wide.ci95[0], 5 * eq10.ci95[0]);
   EXPECT_NEAR(wide.ci95[0], 1.96 * 500 * std::sqrt(20 * 0.1 * 0.9) * 100 * 2000 / (2200.0 * 2200), 10);
   // Every class-0 polygon alike: every replicate is the sample itself, and
