@@ -155,9 +155,13 @@ PixelWindow with_halo(const PixelWindow& w, int halo, const AnalysisGrid& g) {
 }
 
 kernels::SpeckleFilterParams despeckle(S1Stack& stack, const PixelWindow& window, const Config& cfg) {
+  return despeckle(stack, window, cfg.speckle_window, cfg.s1_looks);
+}
+
+kernels::SpeckleFilterParams despeckle(S1Stack& stack, const PixelWindow& window, int filter_window, double looks) {
   kernels::SpeckleFilterParams sp;
-  sp.window = cfg.speckle_window;
-  sp.looks = static_cast<float>(cfg.s1_looks);
+  sp.window = filter_window;
+  sp.looks = static_cast<float>(looks);
   if (!stack.vv.empty() && sp.window > 1) {
     kernels::quegan_filter(stack.vv, window.width, window.height, sp);
     kernels::quegan_filter(stack.vh, window.width, window.height, sp);

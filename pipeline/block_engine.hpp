@@ -103,6 +103,8 @@ S1Stack read_s1_stack(const EngineInputs& in, const PixelWindow& window, int fir
 // s1_looks) applied in place to a stack read on `window`; returns the
 // parameters it used.
 kernels::SpeckleFilterParams despeckle(S1Stack& stack, const PixelWindow& window, const Config& cfg);
+// The same with the filter's window (≤ 1: off) and looks given.
+kernels::SpeckleFilterParams despeckle(S1Stack& stack, const PixelWindow& window, int filter_window, double looks);
 
 // The parallel stage: reads every scene's window of the block (the radar
 // stack with the speckle filter's halo) and runs the kernels. A pure

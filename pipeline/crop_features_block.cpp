@@ -10,6 +10,7 @@
 #include "kernels/majority_filter.hpp"
 #include "kernels/segment_vote.hpp"
 #include "pipeline/config.hpp"
+#include "pipeline/crop_feature_settings.hpp"
 #include "pipeline/crop_model.hpp"
 #include "pipeline/errors.hpp"
 #include "pipeline/scene_cache.hpp"
@@ -39,12 +40,17 @@ constexpr std::size_t kSlabRows = 2048;
 
 }  // namespace
 
+// Every setting the features read from the config comes through
+// CropFeatureSettings, the line a model pins (crop_feature_settings.hpp);
+// only the radar's resampling is applied where the stack is read, which
+// the water regimes share (read_s1_stack).
 PixelWindow crop_s1_stack_window(const EngineInputs& in, const PixelWindow& w) {
-  return with_halo(w, in.config->speckle_window / 2, *in.grid);
+  return with_halo(w, CropFeatureSettings::from(*in.config).speckle_window / 2, *in.grid);
 }
 
 std::pair<int, int> crop_s1_day_range(const EngineInputs& in) {
-  return {-in.config->season_lookback_days, static_cast<int>((in.season_end - in.season_start).count()) + 1};
+  return {-CropFeatureSettings::from(*in.config).season_lookback_days,
+          static_cast<int>((in.season_end - in.season_start).count()) + 1};
 }
 
 namespace {
@@ -78,11 +84,11 @@ struct WindowObservations {
 };
 
 WindowObservations observe(const EngineInputs& in, const PixelWindow& w, const CropFeatureOptions& opt, S1Stack* s1) {
-  const Config& cfg = *in.config;
+  const CropFeatureSettings fs = CropFeatureSettings::from(*in.config);
   const std::size_t n = w.pixels();
   WindowObservations o;
   o.w = w;
-  o.season_start = -static_cast<double>(cfg.season_lookback_days);
+  o.season_start = -static_cast<double>(fs.season_lookback_days);
   o.season_end = static_cast<double>((in.season_end - in.season_start).count() + 1);
   const double season_start = o.season_start, season_end = o.season_end;
   auto day_of = [&](const Scene* s) { return static_cast<double>((s->day() - in.season_start).count()); };
@@ -93,10 +99,10 @@ WindowObservations observe(const EngineInputs& in, const PixelWindow& w, const C
   const auto [first_day, end_day] = crop_s1_day_range(in);
   o.stack = s1 ? std::move(*s1) : read_s1_stack(in, o.padded, first_day, end_day);
   o.s1_days.assign(o.stack.days.begin(), o.stack.days.end());
-  despeckle(o.stack, o.padded, cfg);
+  despeckle(o.stack, o.padded, fs.speckle_window, fs.s1_looks);
 
   // --- Sentinel-2: clear-sky mask (SCL with the dilation's halo), indices per date.
-  const auto scl_mask = kernels::SclMask::from(cfg.s2_usable_scl);
+  const auto scl_mask = kernels::SclMask::from(fs.s2_usable_scl);
   const PixelWindow scl_win = with_halo(w, opt.cloud_dilation, *in.grid);
   std::vector<std::uint8_t> scl;
   std::vector<std::uint16_t> red, re1, nir, swir;
