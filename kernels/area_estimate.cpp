@@ -5,7 +5,8 @@
 
 namespace paddymrv::kernels {
 
-AreaEstimate stratified_area_estimate(const ConfusionMatrix& m, const std::vector<double>& mapped_area) {
+AreaEstimate stratified_area_estimate(const ConfusionMatrix& m, const std::vector<double>& mapped_area,
+                                      const std::vector<double>& units_per_stratum) {
   const int k = m.k;
   AreaEstimate e;
   e.mapped = mapped_area;
@@ -37,7 +38,11 @@ AreaEstimate stratified_area_estimate(const ConfusionMatrix& m, const std::vecto
         // (Bayes–Laplace; the rule of succession) — for the interval only,
         // the point estimate stays Olofsson's. ≈ 1/n² for large n, below
         // Eq. 10's with one error (1/n²): seeing an error never narrows it.
-        var[static_cast<std::size_t>(j)] += W * W * (nij + 1) * (ni - nij + 1) / ((ni + 2) * (ni + 2) * (ni + 3));
+        const double u = static_cast<std::size_t>(i) < units_per_stratum.size() && units_per_stratum[static_cast<std::size_t>(i)] > 0
+                             ? units_per_stratum[static_cast<std::size_t>(i)]
+                             : ni;
+        const double right = nij == 0 ? 0 : u;  // all right: u of u units, all wrong: 0 of u
+        var[static_cast<std::size_t>(j)] += W * W * (right + 1) * (u - right + 1) / ((u + 2) * (u + 2) * (u + 3));
       } else if (ni > 1) {
         var[static_cast<std::size_t>(j)] += W * W * f * (1 - f) / (ni - 1);
       }
@@ -57,8 +62,9 @@ AreaEstimate stratified_area_estimate(const ConfusionMatrix& m, const std::vecto
 }
 
 AreaEstimate stratified_area_estimate(const ConfusionMatrix& m, const std::vector<double>& mapped_area,
-                                      const std::vector<ConfusionMatrix>& replicates) {
-  AreaEstimate e = stratified_area_estimate(m, mapped_area);
+                                      const std::vector<ConfusionMatrix>& replicates,
+                                      const std::vector<double>& units_per_stratum) {
+  AreaEstimate e = stratified_area_estimate(m, mapped_area, units_per_stratum);
   if (replicates.size() < 2) return e;
   const std::size_t k = e.adjusted.size();
   // Welford's running mean and sum of squares, in replicate order.

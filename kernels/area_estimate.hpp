@@ -37,7 +37,13 @@ struct AreaEstimate {
 // mapped_area[i] = area mapped as class i (same class order as the matrix).
 // Strata without validation samples contribute their mapped area unchanged
 // to their own class and nothing to the variance (no evidence either way).
-AreaEstimate stratified_area_estimate(const ConfusionMatrix& sample, const std::vector<double>& mapped_area);
+// units_per_stratum, when given (validation_bootstrap.hpp), counts the
+// independent sampling units of each stratum — polygons, whose pixels share
+// their errors — and an error-free stratum's posterior uses that count
+// instead of its pixels: twenty error-free pixels of one field are one
+// error-free field.
+AreaEstimate stratified_area_estimate(const ConfusionMatrix& sample, const std::vector<double>& mapped_area,
+                                      const std::vector<double>& units_per_stratum = {});
 
 // The same point estimate, with the interval from replicates of the sample:
 // ci95 = 1.96 × the standard deviation of Â_j over the replicate matrices
@@ -45,6 +51,7 @@ AreaEstimate stratified_area_estimate(const ConfusionMatrix& sample, const std::
 // are not independent draws), never narrower than Eq. 10's. Without
 // replicates, Eq. 10.
 AreaEstimate stratified_area_estimate(const ConfusionMatrix& sample, const std::vector<double>& mapped_area,
-                                      const std::vector<ConfusionMatrix>& replicates);
+                                      const std::vector<ConfusionMatrix>& replicates,
+                                      const std::vector<double>& units_per_stratum = {});
 
 }  // namespace paddymrv::kernels

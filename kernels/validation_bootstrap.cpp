@@ -36,6 +36,15 @@ ConfusionMatrix confusion_of(const std::vector<ValidationPolygon>& polygons, int
   return m;
 }
 
+std::vector<double> units_per_stratum(const std::vector<ValidationPolygon>& polygons, int classes) {
+  std::vector<double> units(static_cast<std::size_t>(classes), 0.0);
+  for (const auto& p : polygons) {
+    if (p.reference < 0 || p.reference >= classes) continue;
+    for (std::size_t i = 0; i < p.mapped.size() && i < units.size(); ++i) units[i] += p.mapped[i] > 0;
+  }
+  return units;
+}
+
 std::vector<ConfusionMatrix> bootstrap_confusion(const std::vector<ValidationPolygon>& polygons, int classes,
                                                  int replicates, std::uint64_t seed) {
   std::vector<std::vector<std::size_t>> by_class(static_cast<std::size_t>(classes));

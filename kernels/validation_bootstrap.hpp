@@ -27,6 +27,10 @@ struct ValidationPolygon {
 // The confusion matrix (rows map, columns reference) of the polygons.
 ConfusionMatrix confusion_of(const std::vector<ValidationPolygon>& polygons, int classes);
 
+// Sampling units per map class (stratum): the polygons with at least one
+// validation pixel mapped as that class. A point is one unit of one pixel.
+std::vector<double> units_per_stratum(const std::vector<ValidationPolygon>& polygons, int classes);
+
 // `replicates` matrices, each of as many polygons per reference class as the
 // sample holds, drawn with replacement (a fixed generator: same seed, same
 // matrices on every platform). None when there is no polygon. A class with

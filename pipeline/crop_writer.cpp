@@ -24,6 +24,7 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
   constexpr int kReplicates = 2000;
   constexpr std::uint64_t kBootstrapSeed = 20141101;  // Olofsson et al. 2014's issue month, nothing more
   const auto replicates = kernels::bootstrap_confusion(view.polygons, static_cast<int>(C), kReplicates, kBootstrapSeed);
+  const auto units = kernels::units_per_stratum(view.polygons, static_cast<int>(C));
   const std::string interval =
       view.polygons.empty()
           ? "ci95 is the half-width (± ha) of Olofsson's Eq. 11 (an error-free map class adds the variance of "
@@ -35,8 +36,7 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
                 " validation polygons (whole polygons, redrawn within their reference class: a polygon's pixels "
                 "share its errors), never narrower than Olofsson's Eq. 10-11, in which a map class whose "
                 "validation pixels are all right (or all wrong) adds the variance of its share's posterior under "
-                "a uniform prior, Beta(n_ii+1, n_i-n_ii+1), instead of 0 (n counts pixels: for error-free "
-                "validation polygons that is still too narrow)";
+                "a uniform prior, Beta(u+1, 1) for u error-free polygons, instead of 0";
   // What the matrix validates, said next to every number built on it.
   const std::string validation_of =
       of_map ? "the map as written (forest, then " + post_processing + "), at the validation pixels"
@@ -62,7 +62,7 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
   for (std::size_t i = 0; i < n; ++i) {
     const std::vector<double> mapped(area.begin() + static_cast<std::ptrdiff_t>(i * C),
                                      area.begin() + static_cast<std::ptrdiff_t>((i + 1) * C));
-    const auto e = kernels::stratified_area_estimate(validation, mapped, replicates);
+    const auto e = kernels::stratified_area_estimate(validation, mapped, replicates, units);
     for (std::size_t c = 0; c < C; ++c) adjusted[i * C + c] = e.adjusted[c], ci[i * C + c] = e.ci95[c];
   }
   out.write_f64("/communes/crop_area_ha", {hn, hc}, area);
@@ -84,7 +84,7 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
   out.set_attribute("/communes/crop_area_adjusted_ha", "validation_of", validation_of);
   out.set_attribute("/communes/crop_area_ci95_ha", "validation_of", validation_of);
 
-  const auto pe = kernels::stratified_area_estimate(validation, province, replicates);
+  const auto pe = kernels::stratified_area_estimate(validation, province, replicates, units);
   const auto acc = kernels::assess(validation);
   std::vector<std::vector<std::string>> rows;
   auto num = [](double v) {

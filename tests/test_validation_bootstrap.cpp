@@ -86,5 +86,30 @@ TEST(ValidationBootstrap, ErrorsConcentratedInFewFieldsWidenTheInterval) {
   // the interval falls back to its floor, Eq. 10.
   EXPECT_DOUBLE_EQ(flat.ci95[0], eq10.ci95[0]);
   // Fewer than two replicates: Eq. 10.
-  EXPECT_EQ(stratified_area_estimate(m, mapped, {}).ci95, eq10.ci95);
+  EXPECT_EQ(stratified_area_estimate(m, mapped, std::vector<ConfusionMatrix>{}).ci95, eq10.ci95);
+}
+
+TEST(ValidationBootstrap, AnErrorFreeFieldIsOneUnitNotItsPixels) {
+  // Class 0: 3 validation fields of 100 px, all right, against 300 points
+  // all right: the same matrix, but three fields are three draws.
+  std::vector<ValidationPolygon> fields, points;
+  for (int i = 0; i < 3; ++i) fields.push_back({0, {100, 0}});
+  for (int i = 0; i < 300; ++i) points.push_back({0, {1, 0}});
+  for (auto* s : {&fields, &points})
+    for (int i = 0; i < 10; ++i) s->push_back({1, {5, 95}});
+  EXPECT_EQ(units_per_stratum(fields, 2), (std::vector<double>{13, 10}));
+  EXPECT_EQ(units_per_stratum(points, 2), (std::vector<double>{310, 10}));
+  const auto m = confusion_of(fields, 2);
+  ASSERT_EQ(m.n, confusion_of(points, 2).n);
+  const std::vector<double> mapped = {100, 900};
+  const auto by_fields = stratified_area_estimate(m, mapped, units_per_stratum(fields, 2));
+  const auto by_pixels = stratified_area_estimate(m, mapped);
+  // Stratum 0 has 350 px (300 right of class 0, 50 of class 1 from the
+  // fields of class 1): not error-free, so units do not matter there…
+  EXPECT_DOUBLE_EQ(by_fields.ci95[0], by_pixels.ci95[0]);
+  // …but stratum 1 (950 px of class 1, none wrong) is: 10 fields, not 950 px.
+  const double w1 = 0.9;
+  EXPECT_NEAR(by_fields.ci95[1] * by_fields.ci95[1] - by_pixels.ci95[1] * by_pixels.ci95[1],
+              1.96 * 1.96 * 1000 * 1000 * w1 * w1 * (11.0 / (12.0 * 12 * 13) - 951.0 / (952.0 * 952 * 953)), 1e-6);
+  EXPECT_GT(by_fields.ci95[1], 3 * by_pixels.ci95[1]);
 }
