@@ -24,7 +24,10 @@ AreaEstimate stratified_area_estimate(const ConfusionMatrix& m, const std::vecto
   for (int i = 0; i < k; ++i) {
     const double W = mapped_area[static_cast<std::size_t>(i)] / total, ni = row[static_cast<std::size_t>(i)];
     if (ni <= 0) {
+      // Never visited by the sample: its mapped area stays its own, and its
+      // share of it is as uncertain as the uniform prior, Beta(1, 1).
       p[static_cast<std::size_t>(i) * k + i] = W;
+      var[static_cast<std::size_t>(i)] += W * W / 12.0;
       continue;
     }
     for (int j = 0; j < k; ++j) {

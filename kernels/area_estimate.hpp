@@ -36,7 +36,8 @@ struct AreaEstimate {
 
 // mapped_area[i] = area mapped as class i (same class order as the matrix).
 // Strata without validation samples contribute their mapped area unchanged
-// to their own class and nothing to the variance (no evidence either way).
+// to their own class, with the variance of a uniform prior on its share
+// (W_i²/12: no evidence either way, so not ± 0).
 // units_per_stratum, when given (validation_bootstrap.hpp), counts the
 // independent sampling units of each stratum — polygons, whose pixels share
 // their errors — and an error-free stratum's posterior uses that count

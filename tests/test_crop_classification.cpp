@@ -180,6 +180,18 @@ TEST(AreaEstimate, ErrorFreeSmallSampleStillHasAnInterval) {
   EXPECT_NEAR(stratified_area_estimate(wrong, {100, 900}).ci95[0], 1.96 * 1000 * std::sqrt(own + other), 1e-9);
 }
 
+TEST(AreaEstimate, AStratumTheSampleNeverVisitedIsNotExact) {
+  // No validation sample mapped as class 0: its 100 ha stay class 0, with
+  // the uniform prior's variance on that share (1/12), not ± 0.
+  ConfusionMatrix m(2);
+  m.at(1, 1) = 50;
+  const auto e = stratified_area_estimate(m, {100, 900});
+  EXPECT_DOUBLE_EQ(e.adjusted[0], 100);
+  const double beta_50 = 51.0 / (52.0 * 52 * 53);  // stratum 1: 50 of 50 right
+  EXPECT_NEAR(e.ci95[0], 1.96 * 1000 * std::sqrt(0.01 / 12), 1e-9);
+  EXPECT_NEAR(e.ci95[1], 1.96 * 1000 * std::sqrt(0.81 * beta_50), 1e-9);
+}
+
 TEST(AreaEstimate, SeeingAnErrorNeverNarrowsTheInterval) {
   // One stratum of n samples with 0, 1, 2 … errors: the width of its own
   // class's interval grows with the errors seen, from the error-free
