@@ -6,7 +6,7 @@
 namespace paddymrv::kernels {
 
 AreaEstimate stratified_area_estimate(const ConfusionMatrix& m, const std::vector<double>& mapped_area,
-                                      const std::vector<double>& units_per_stratum) {
+                                      const StratumUnits& units) {
   const int k = m.k;
   AreaEstimate e;
   e.mapped = mapped_area;
@@ -30,24 +30,33 @@ AreaEstimate stratified_area_estimate(const ConfusionMatrix& m, const std::vecto
       var[static_cast<std::size_t>(i)] += W * W / 12.0;
       continue;
     }
+    // Sampling units of the stratum: its validation polygons when given and
+    // fewer than its pixels (their pixels share their errors), else its
+    // pixels (points are units of one pixel).
+    const auto si = static_cast<std::size_t>(i);
+    const bool have_units =
+        si < units.units.size() && si < units.right.size() && units.units[si] > 0 && units.units[si] < ni;
     for (int j = 0; j < k; ++j) {
       const double nij = static_cast<double>(m.at(i, j)), f = nij / ni;
       p[static_cast<std::size_t>(i) * k + j] = W * f;
-      if (i == j && (nij == 0 || nij == ni)) {
+      const double eq10 = ni > 1 ? f * (1 - f) / (ni - 1) : 0.0;
+      if (i == j && (nij == 0 || nij == ni || have_units)) {
         // A stratum whose sample is all right (or all wrong) gives Eq. 10 a
         // zero variance: five correct points of a small class would claim
         // its area exactly. Its own class's share then gets the variance of
-        // its posterior under a uniform prior, Beta(n_ii + 1, n_i − n_ii + 1)
-        // (Bayes–Laplace; the rule of succession) — for the interval only,
-        // the point estimate stays Olofsson's. ≈ 1/n² for large n, below
-        // Eq. 10's with one error (1/n²): seeing an error never narrows it.
-        const double u = static_cast<std::size_t>(i) < units_per_stratum.size() && units_per_stratum[static_cast<std::size_t>(i)] > 0
-                             ? units_per_stratum[static_cast<std::size_t>(i)]
-                             : ni;
-        const double right = nij == 0 ? 0 : u;  // all right: u of u units, all wrong: 0 of u
-        var[static_cast<std::size_t>(j)] += W * W * (right + 1) * (u - right + 1) / ((u + 2) * (u + 2) * (u + 3));
-      } else if (ni > 1) {
-        var[static_cast<std::size_t>(j)] += W * W * f * (1 - f) / (ni - 1);
+        // its posterior under a uniform prior, Beta(r + 1, u − r + 1) for u
+        // units of which r are of its class (Bayes–Laplace; the rule of
+        // succession) — for the interval only, the point estimate stays
+        // Olofsson's. In pixels (u = n_i) it is ≈ 1/n² when error-free,
+        // below Eq. 10's with one error; in polygons it can be far above
+        // Eq. 10 on the pixels, so with units it is the larger of the two
+        // at every share: seeing an error never narrows the interval.
+        const double u = have_units ? units.units[si] : ni, r = have_units ? units.right[si] : nij;
+        const double a = r + 1, b = u - r + 1;
+        const double beta = a * b / ((u + 2) * (u + 2) * (u + 3));
+        var[static_cast<std::size_t>(j)] += W * W * std::max(beta, have_units ? eq10 : 0.0);
+      } else {
+        var[static_cast<std::size_t>(j)] += W * W * eq10;
       }
     }
   }
@@ -66,8 +75,8 @@ AreaEstimate stratified_area_estimate(const ConfusionMatrix& m, const std::vecto
 
 AreaEstimate stratified_area_estimate(const ConfusionMatrix& m, const std::vector<double>& mapped_area,
                                       const std::vector<ConfusionMatrix>& replicates,
-                                      const std::vector<double>& units_per_stratum) {
-  AreaEstimate e = stratified_area_estimate(m, mapped_area, units_per_stratum);
+                                      const StratumUnits& units) {
+  AreaEstimate e = stratified_area_estimate(m, mapped_area, units);
   if (replicates.size() < 2) return e;
   const std::size_t k = e.adjusted.size();
   // Welford's running mean and sum of squares, in replicate order.

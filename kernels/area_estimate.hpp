@@ -15,6 +15,10 @@
 // posterior under a uniform prior, Beta(n_ii + 1, n_i· − n_ii + 1), instead
 // of zero, so that a class with a few error-free validation samples does not
 // get a zero-width interval (and never a narrower one than with one error).
+// When the stratum's pixels come in fewer effective sampling units u
+// (polygons), r of them right, the posterior is counted in units,
+// Beta(r + 1, u − r + 1), and the diagonal term is the larger of it and
+// Eq. 10's.
 // Off-diagonal cells with no sample still add nothing: an error of class j
 // hidden in another, large stratum stays unbounded.
 // The estimator assumes the validation sample is a stratified random
@@ -25,6 +29,15 @@
 #include "kernels/accuracy_assessment.hpp"
 
 namespace paddymrv::kernels {
+
+// The validation sample's sampling units per map class (stratum): `units`
+// is Kish's effective number of units (polygons, or points) among the
+// stratum's pixels, (Σ m)² / Σ m² over the units' pixel counts m there, and
+// `right` that number times the share of the pixels whose reference is the
+// stratum's class. Empty: count pixels.
+struct StratumUnits {
+  std::vector<double> units, right;
+};
 
 struct AreaEstimate {
   std::vector<double> mapped;    // mapped area per class (input units)
@@ -38,13 +51,12 @@ struct AreaEstimate {
 // Strata without validation samples contribute their mapped area unchanged
 // to their own class, with the variance of a uniform prior on its share
 // (W_i²/12: no evidence either way, so not ± 0).
-// units_per_stratum, when given (validation_bootstrap.hpp), counts the
-// independent sampling units of each stratum — polygons, whose pixels share
-// their errors — and an error-free stratum's posterior uses that count
-// instead of its pixels: twenty error-free pixels of one field are one
-// error-free field.
+// `units`, when given (validation_bootstrap.hpp), counts the independent
+// sampling units of each stratum — polygons, whose pixels share their
+// errors — and the stratum's posterior is counted in them instead of its
+// pixels: twenty error-free pixels of one field are one error-free field.
 AreaEstimate stratified_area_estimate(const ConfusionMatrix& sample, const std::vector<double>& mapped_area,
-                                      const std::vector<double>& units_per_stratum = {});
+                                      const StratumUnits& units = {});
 
 // The same point estimate, with the interval from replicates of the sample:
 // ci95 = 1.96 × the standard deviation of Â_j over the replicate matrices
@@ -53,6 +65,6 @@ AreaEstimate stratified_area_estimate(const ConfusionMatrix& sample, const std::
 // replicates, Eq. 10.
 AreaEstimate stratified_area_estimate(const ConfusionMatrix& sample, const std::vector<double>& mapped_area,
                                       const std::vector<ConfusionMatrix>& replicates,
-                                      const std::vector<double>& units_per_stratum = {});
+                                      const StratumUnits& units = {});
 
 }  // namespace paddymrv::kernels

@@ -36,13 +36,25 @@ ConfusionMatrix confusion_of(const std::vector<ValidationPolygon>& polygons, int
   return m;
 }
 
-std::vector<double> units_per_stratum(const std::vector<ValidationPolygon>& polygons, int classes) {
-  std::vector<double> units(static_cast<std::size_t>(classes), 0.0);
+StratumUnits units_per_stratum(const std::vector<ValidationPolygon>& polygons, int classes) {
+  const auto k = static_cast<std::size_t>(classes);
+  std::vector<double> sum(k, 0.0), sum_sq(k, 0.0), right(k, 0.0);
   for (const auto& p : polygons) {
     if (p.reference < 0 || p.reference >= classes) continue;
-    for (std::size_t i = 0; i < p.mapped.size() && i < units.size(); ++i) units[i] += p.mapped[i] > 0;
+    for (std::size_t i = 0; i < p.mapped.size() && i < k; ++i) {
+      const auto m = static_cast<double>(p.mapped[i]);
+      if (m <= 0) continue;
+      sum[i] += m, sum_sq[i] += m * m;
+      if (static_cast<int>(i) == p.reference) right[i] += m;
+    }
   }
-  return units;
+  StratumUnits s{std::vector<double>(k, 0.0), std::vector<double>(k, 0.0)};
+  for (std::size_t i = 0; i < k; ++i) {
+    if (sum[i] <= 0) continue;
+    s.units[i] = sum[i] * sum[i] / sum_sq[i];
+    s.right[i] = s.units[i] * right[i] / sum[i];
+  }
+  return s;
 }
 
 std::vector<ConfusionMatrix> bootstrap_confusion(const std::vector<ValidationPolygon>& polygons, int classes,

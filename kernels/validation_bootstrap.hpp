@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "kernels/accuracy_assessment.hpp"
+#include "kernels/area_estimate.hpp"
 
 namespace paddymrv::kernels {
 
@@ -27,9 +28,12 @@ struct ValidationPolygon {
 // The confusion matrix (rows map, columns reference) of the polygons.
 ConfusionMatrix confusion_of(const std::vector<ValidationPolygon>& polygons, int classes);
 
-// Sampling units per map class (stratum): the polygons with at least one
-// validation pixel mapped as that class. A point is one unit of one pixel.
-std::vector<double> units_per_stratum(const std::vector<ValidationPolygon>& polygons, int classes);
+// Effective sampling units per map class (stratum), area_estimate.hpp's
+// StratumUnits: Kish's (Σ m)² / Σ m² over the polygons' pixel counts m in
+// the stratum, so that a polygon touching it with one pixel counts for
+// little; and that number times the stratum's share of right pixels. A
+// point is one unit of one pixel.
+StratumUnits units_per_stratum(const std::vector<ValidationPolygon>& polygons, int classes);
 
 // `replicates` matrices, each of as many polygons per reference class as the
 // sample holds, drawn with replacement (a fixed generator: same seed, same

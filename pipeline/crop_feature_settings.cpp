@@ -47,6 +47,11 @@ void check_crop_feature_settings(const CropModel& model, const std::string& mode
     return;
   }
   const std::string here = CropFeatureSettings::from(config).describe();
+  // A line in an earlier format (before the grid resolution was pinned)
+  // cannot be matched by any setting: only training again helps.
+  if (stored->second != here && stored->second.rfind("resolution=", 0) != 0)
+    throw ConfigError(model_path + ": the model records its feature settings in an earlier format ('" +
+                      stored->second + "'); train the model again");
   if (stored->second != here)
     throw ConfigError(model_path + ": the model was trained on crop features computed with '" + stored->second +
                       "', this run would compute them with '" + here +

@@ -35,8 +35,9 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
                 std::to_string(kReplicates) + " bootstrap resamples of the " + std::to_string(view.polygons.size()) +
                 " validation polygons (whole polygons, redrawn within their reference class: a polygon's pixels "
                 "share its errors), never narrower than Olofsson's Eq. 10-11, in which a map class whose "
-                "validation pixels are all right (or all wrong) adds the variance of its share's posterior under "
-                "a uniform prior, Beta(u+1, 1) for u error-free polygons, instead of 0";
+                "sample is made of fewer polygons than pixels counts the variance of its share in effective "
+                "polygons u (Kish) with r of them right, Beta(r+1, u-r+1) under a uniform prior, when that is "
+                "larger, and a map class no validation sample fell in gets the uniform prior's W^2/12 instead of 0";
   // What the matrix validates, said next to every number built on it.
   const std::string validation_of =
       of_map ? "the map as written (forest, then " + post_processing + "), at the validation pixels"
@@ -129,12 +130,12 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
   const int rice = model.class_index(1);  // class code 1 = rice (DESIGN §3)
   if (rice < 0) return 0.0;
   const auto r = static_cast<std::size_t>(rice);
-  // A zero interval (no validation pixel mapped as rice, and none of rice
-  // elsewhere) does not mean the rice area is exact: say so, since the
-  // methane interval then omits it.
+  // Every stratum now adds some variance to its own class, so a zero rice
+  // interval means no rice was mapped at all: the methane interval then
+  // has no rice area to be uncertain about, but say so.
   if (!(pe.ci95[r] > 0))
-    spdlog::warn("the error-adjusted rice area has a zero-width interval (no validation sample bears on it): "
-                 "the methane interval does not include the rice area's uncertainty");
+    spdlog::warn("the error-adjusted rice area has a zero-width interval (no rice mapped, no validation sample "
+                 "of rice elsewhere): the methane interval does not include a rice-area uncertainty");
   const double se = pe.ci95[r] / 1.959964;
   return pe.adjusted[r] > 0 && std::isfinite(se) ? se / pe.adjusted[r] : 0.0;
 }

@@ -119,8 +119,10 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
   // would compute otherwise is refused before the catalogue is read and hashed.
   std::optional<CropModel> model;
   const std::string model_path = cfg.model.empty() ? "" : cfg.resolve(cfg.model).string();
+  std::string model_sha256;  // taken when it is read, like every input's
   if (!model_path.empty()) {
     model.emplace(load_crop_model(model_path));
+    model_sha256 = sha256_file(model_path);
     check_crop_feature_settings(*model, model_path, cfg);
   }
 
@@ -168,7 +170,6 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
   // Hashes of the other inputs, taken when they are read: the result names
   // the exact bytes of every file a number depends on (DESIGN §1.6).
   const std::string claims_sha256 = claims ? sha256_dataset(cfg.resolve(cfg.claims).string()) : "";
-  const std::string model_sha256 = model ? sha256_file(model_path) : "";
   const std::string rice_mask_sha256 = !model && !s1_rice_detector ? sha256_dataset(rice_mask_path) : "";
   const std::string rice_source =
       model ? "crop classifier: " + model_path + " (class 1 = rice)"

@@ -61,6 +61,17 @@ TEST(CropFeatureSettings, RunRefusesAModelTrainedOnOtherFeatures) {
     EXPECT_NE(what.find("usable_scl=4,5,6,7"), std::string::npos) << what;
     EXPECT_NE(what.find("usable_scl=4,5,6'"), std::string::npos) << what;
   }
+  // A line in the first format (no grid resolution): no setting can match
+  // it, so the message says to train again rather than to set them back.
+  CropModel first;
+  first.metadata["feature_settings"] = "speckle_window=5 s1_looks=4.4 s1_resampling=nearest lookback_days=30 "
+                                       "usable_scl=4,5,6,7";
+  try {
+    check_crop_feature_settings(first, "first.yml", trained);
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("earlier format"), std::string::npos) << e.what();
+  }
   // A model from before the settings were stored: nothing to check against.
   CropModel old;
   EXPECT_NO_THROW(check_crop_feature_settings(old, "old.yml", run));

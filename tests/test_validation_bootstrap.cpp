@@ -97,19 +97,53 @@ TEST(ValidationBootstrap, AnErrorFreeFieldIsOneUnitNotItsPixels) {
   for (int i = 0; i < 300; ++i) points.push_back({0, {1, 0}});
   for (auto* s : {&fields, &points})
     for (int i = 0; i < 10; ++i) s->push_back({1, {5, 95}});
-  EXPECT_EQ(units_per_stratum(fields, 2), (std::vector<double>{13, 10}));
-  EXPECT_EQ(units_per_stratum(points, 2), (std::vector<double>{310, 10}));
+  // Kish: stratum 0 of the fields holds 3 × 100 px right and 10 × 5 px
+  // wrong: (350)² / (3·100² + 10·5²) = 4.00 effective units, 300/350 of
+  // them right; stratum 1 holds 10 × 95 px: 10 units, all right.
+  const auto uf = units_per_stratum(fields, 2), up = units_per_stratum(points, 2);
+  const double u0 = 350.0 * 350 / (3 * 1e4 + 10 * 25.0), r0 = u0 * 300 / 350;
+  EXPECT_NEAR(uf.units[0], u0, 1e-12);
+  EXPECT_NEAR(uf.right[0], r0, 1e-12);
+  EXPECT_NEAR(uf.units[1], 10, 1e-12);
+  EXPECT_NEAR(uf.right[1], 10, 1e-12);
+  // Points: each its own unit of one pixel (stratum 0: 300 points + 10 × 5 px).
+  EXPECT_NEAR(up.units[0], 350.0 * 350 / (300 + 250.0), 1e-9);
+  EXPECT_NEAR(up.units[1], 10, 1e-12);
   const auto m = confusion_of(fields, 2);
   ASSERT_EQ(m.n, confusion_of(points, 2).n);
   const std::vector<double> mapped = {100, 900};
   const auto by_fields = stratified_area_estimate(m, mapped, units_per_stratum(fields, 2));
   const auto by_pixels = stratified_area_estimate(m, mapped);
-  // Stratum 0 has 350 px (300 right of class 0, 50 of class 1 from the
-  // fields of class 1): not error-free, so units do not matter there…
-  EXPECT_DOUBLE_EQ(by_fields.ci95[0], by_pixels.ci95[0]);
-  // …but stratum 1 (950 px of class 1, none wrong) is: 10 fields, not 950 px.
+  // Stratum 0 has 350 px (300 right of class 0, 50 of class 1) in ≈ 4
+  // effective fields: Beta(r0 + 1, u0 − r0 + 1) is far wider than Eq. 10
+  // on 350 px.
+  const double w0 = 0.1, eq10_0 = (300.0 / 350) * (50.0 / 350) / 349;
+  const double beta_0 = (r0 + 1) * (u0 - r0 + 1) / ((u0 + 2) * (u0 + 2) * (u0 + 3));
+  EXPECT_NEAR(by_pixels.ci95[0] * by_pixels.ci95[0], 1.96 * 1.96 * 1e6 * w0 * w0 * eq10_0, 1e-6);
+  EXPECT_GT(beta_0, eq10_0);
+  // Stratum 1 (950 px of class 1, none wrong): 10 fields, not 950 px.
   const double w1 = 0.9;
   EXPECT_NEAR(by_fields.ci95[1] * by_fields.ci95[1] - by_pixels.ci95[1] * by_pixels.ci95[1],
               1.96 * 1.96 * 1000 * 1000 * w1 * w1 * (11.0 / (12.0 * 12 * 13) - 951.0 / (952.0 * 952 * 953)), 1e-6);
+  // Column 0 gathers stratum 0's own term and stratum 1's (no class-0
+  // pixel there: 0), so its interval is Beta(4, 11)'s.
+  EXPECT_NEAR(by_fields.ci95[0] * by_fields.ci95[0], 1.96 * 1.96 * 1e6 * w0 * w0 * beta_0, 1e-6);
   EXPECT_GT(by_fields.ci95[1], 3 * by_pixels.ci95[1]);
+}
+
+TEST(ValidationBootstrap, CountedInFieldsAnErrorStillNeverNarrowsTheInterval) {
+  // Class 0: three validation fields of 100 px, all right; then one pixel
+  // of the only class-1 field mapped as class 0. Counted in fields the
+  // error-free stratum is uncertain (3 units); one wrong pixel must not
+  // shrink that to Eq. 10 on 301 pixels.
+  std::vector<ValidationPolygon> clean;
+  for (int i = 0; i < 3; ++i) clean.push_back({0, {100, 0}});
+  std::vector<ValidationPolygon> one_wrong = clean;
+  clean.push_back({1, {0, 100}});
+  one_wrong.push_back({1, {1, 99}});
+  const std::vector<double> mapped = {100, 900};
+  const auto e0 = stratified_area_estimate(confusion_of(clean, 2), mapped, units_per_stratum(clean, 2));
+  const auto e1 = stratified_area_estimate(confusion_of(one_wrong, 2), mapped, units_per_stratum(one_wrong, 2));
+  EXPECT_NEAR(e0.ci95[0] * e0.ci95[0], 1.96 * 1.96 * 1000 * 1000 * 0.01 * 4.0 / (25.0 * 6), 1e-6);
+  EXPECT_GE(e1.ci95[0], e0.ci95[0]);
 }
