@@ -220,8 +220,9 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
   // A warped pixel does not depend on the window it is read in
   // (window_reader.hpp), so the regimes' stack is the shared one cropped.
   S1Stack stack, crop_s1;
+  const CropPostProcessing post_processing = CropPostProcessing::from(cfg);
   if (in.model) {
-    const PixelWindow cw = crop_s1_stack_window(in, classify_window(in, w, CropPostProcessing::from(cfg)));
+    const PixelWindow cw = crop_s1_stack_window(in, classify_window(in, w, post_processing));
     const auto [first_day, end_day] = crop_s1_day_range(in);
     S1Stack all = read_s1_stack(in, cw, std::min(first_day, 0), std::numeric_limits<int>::max());
     for (std::size_t d = 0; d < all.days.size(); ++d) {
@@ -248,7 +249,7 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
   // or, with neither, every pixel the radar shows as a paddy.
   std::vector<std::uint8_t> rice(n, 1);
   if (in.model) {
-    b.crop_class = classify_crops(in, w, *in.model, CropPostProcessing::from(cfg), &crop_s1);
+    b.crop_class = classify_crops(in, w, *in.model, post_processing, &crop_s1);
     const std::size_t C = in.model->classes.size();
     b.crop_pixels.assign(in.communes->size() * C, 0);
     for (std::size_t i = 0; i < n; ++i) {

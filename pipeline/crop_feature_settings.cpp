@@ -3,11 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cstdio>
 
 #include "pipeline/config.hpp"
 #include "pipeline/crop_model.hpp"
 #include "pipeline/errors.hpp"
+#include "pipeline/toml_text.hpp"
 
 namespace paddymrv {
 
@@ -22,13 +22,9 @@ std::string CropFeatureSettings::describe() const {
   // Every member, by name: a member added to the struct breaks this line
   // until the line prints it.
   const auto& [resolution, window, looks, resampling, lookback, scl] = *this;
-  auto fmt = [](double v) {
-    char b[40];
-    std::snprintf(b, sizeof b, "%.12g", v);
-    return std::string(b);
-  };
-  std::string s = "resolution=" + fmt(resolution);
-  s += window > 1 ? " speckle_window=" + std::to_string(window) + " s1_looks=" + fmt(looks) : " speckle_window=off";
+  std::string s = "resolution=" + toml_float(resolution);
+  s += window > 1 ? " speckle_window=" + std::to_string(window) + " s1_looks=" + toml_float(looks)
+                  : " speckle_window=off";
   s += " s1_resampling=" + resampling + " lookback_days=" + std::to_string(lookback) + " usable_scl=";
   for (std::size_t i = 0; i < scl.size(); ++i) {
     if (i > 0) s += ',';
@@ -38,15 +34,15 @@ std::string CropFeatureSettings::describe() const {
 }
 
 void check_crop_feature_settings(const CropModel& model, const std::string& model_path, const Config& config) {
+  const std::string here = CropFeatureSettings::from(config).describe();
   const auto stored = model.metadata.find("feature_settings");
   if (stored == model.metadata.end()) {
     spdlog::warn(
         "{}: the model does not record the settings its features were computed with (trained before "
         "they were stored); this run computes them with '{}' — train again to have them checked",
-        model_path, CropFeatureSettings::from(config).describe());
+        model_path, here);
     return;
   }
-  const std::string here = CropFeatureSettings::from(config).describe();
   // A line in an earlier format (before the grid resolution was pinned)
   // cannot be matched by any setting: only training again helps.
   if (stored->second != here && stored->second.rfind("resolution=", 0) != 0)

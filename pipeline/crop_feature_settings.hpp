@@ -29,7 +29,7 @@ struct CropFeatureSettings {
   std::vector<int> s2_usable_scl;  // sentinel2.usable_scl, sorted, without repeats (a set)
 
   static CropFeatureSettings from(const Config& config);
-  // e.g. "resolution=10 speckle_window=5 s1_looks=4.4 s1_resampling=nearest
+  // e.g. "resolution=10.0 speckle_window=5 s1_looks=4.4 s1_resampling=nearest
   // lookback_days=30 usable_scl=4,5,6,7". Settings a switched-off step does
   // not read are left out (s1_looks without the filter).
   std::string describe() const;
