@@ -4,11 +4,13 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <span>
 
 #include "kernels/sim_backscatter.hpp"
 #include "kernels/series_stats.hpp"
 #include "pipeline/dates.hpp"
 #include "pipeline/errors.hpp"
+#include "pipeline/sim_sentinel1.hpp"
 
 namespace paddymrv::sim {
 
@@ -39,13 +41,17 @@ std::ofstream open_csv(const std::filesystem::path& path) {
 // observer could see this drainage event: it knows the field's flooded
 // backscatter on the same day (the noise-free model with standing water)
 // and combines VV and VH, which carry independent speckle. The largest value
-// over the acquisitions inside the event; 0 when none fell inside.
+// over the acquisitions inside the event that saw the field; 0 when none did.
+// `covered[a]` = the field's pixels inside acquisition a's swath: a pass whose
+// swath edge cuts the field off holds nodata there and shows nothing of it,
+// and a partly covered field is averaged over fewer pixels (fewer looks).
 double event_visibility(const SimWorld& world, const SimField& f, const ks::DayRange& event,
-                        const std::vector<Acquisition>& s1, double field_looks) {
-  const double sigma = kernels::speckle_db_sigma(field_looks);
+                        const std::vector<Acquisition>& s1, std::span<const int> covered, double enl) {
   double best = 0;
-  for (const Acquisition& a : s1) {
-    if (!event.contains(a.day)) continue;
+  for (std::size_t i = 0; i < s1.size(); ++i) {
+    const Acquisition& a = s1[i];
+    if (!event.contains(a.day) || covered[i] == 0) continue;
+    const double sigma = kernels::speckle_db_sigma(enl * covered[i]);
     const ks::RadarConditions cond{a.soil_wetness, a.wind};
     ks::CoverState drained = world.cover(f, a.day), flooded = drained;
     flooded.surface = ks::Surface::flooded;
@@ -77,10 +83,20 @@ int write_truth(const std::filesystem::path& dir, const TruthInput& in) {
     long long rice = 0, cf = 0, single = 0, multiple = 0;
   };
   std::vector<Areas> areas(static_cast<std::size_t>(communes.size()));
+  // Per field and S1 acquisition: the field's pixels whose radar pixel (the
+  // scene's own grid, offset from this one) lies inside the swath.
+  const std::vector<Acquisition> no_s1;
+  const std::vector<Acquisition>& s1 = in.s1_acquisitions ? *in.s1_acquisitions : no_s1;
+  std::vector<int> covered((world.fields().size() + 1) * s1.size(), 0);
+  const RasterGrid radar = s1_grid(p);
   for (int r = 0; r < grid.height; ++r) {
     for (int c = 0; c < grid.width; ++c) {
       const std::size_t k = static_cast<std::size_t>(r) * static_cast<std::size_t>(grid.width) + static_cast<std::size_t>(c);
       const std::int32_t id = world.field_id_at_px(c + SimWorld::kMargin, r + SimWorld::kMargin);
+      const double rx = radar.x_center(radar.col_of(grid.x_center(c)));
+      const double ry = radar.y_center(radar.row_of(grid.y_center(r)));
+      for (std::size_t a = 0; a < s1.size(); ++a)
+        covered[static_cast<std::size_t>(id) * s1.size() + a] += s1[a].edge.covers(rx, ry);
       const SimField& f = world.field(id);
       const int ci = communes.index_at(grid.x_center(c), grid.y_center(r));
       crop[k] = static_cast<std::uint8_t>(f.cls);
@@ -159,8 +175,9 @@ int write_truth(const std::filesystem::path& dir, const TruthInput& in) {
     // What the radar could show at all: an event counts as observable when
     // the ideal observer sees it at ≥ 3σ of the field-mean speckle. The
     // regime from the observable events is the ceiling of any detector; the
-    // accuracy benchmark reports both (a drainage under a closed canopy or
-    // between two passes is invisible, DESIGN §5).
+    // accuracy benchmark reports both (a drainage under a closed canopy,
+    // between two passes or only on passes whose swath missed the field is
+    // invisible, DESIGN §5).
     constexpr double kObservableSigma = 3.0;
     auto out = open_csv(dir / "observability.csv");
     out << "field_id,pixels,regime,drainage_events,observable_events,observable_regime,event_visibility_sigma\n";
@@ -172,7 +189,9 @@ int write_truth(const std::filesystem::path& dir, const TruthInput& in) {
       int observable = 0;
       std::string strengths;
       for (const ks::DayRange& e : f.rice.drainages) {
-        const double z = event_visibility(world, f, e, *in.s1_acquisitions, p.s1_enl * pixels);
+        const double z = event_visibility(
+            world, f, e, s1,
+            std::span<const int>(covered).subspan(static_cast<std::size_t>(f.id) * s1.size(), s1.size()), p.s1_enl);
         observable += z >= kObservableSigma;
         if (!strengths.empty()) strengths += ';';
         strengths += fixed(z, 1);

@@ -410,6 +410,73 @@ TEST(Simulator, FloodedRiceIsDarkInVhAndDrainageBrighter) {
   EXPECT_GT(drained - flooded, 2.0) << "flooded " << flooded << " dB, drained " << drained << " dB";
 }
 
+// truth/observability.csv is the ceiling the water-regime benchmark scores
+// the detector against: an event may count as observable only if a pass
+// inside it actually holds data over the field. With every scene cut by a
+// swath edge, some events are seen only by passes that missed their field.
+TEST(Simulator, ObservabilityCountsOnlyPassesThatSawTheField) {
+  sim::SimulationParams p = small_params(12);
+  sim::set_param(p, "s1_partial_prob", "1");
+  const SimRun& r = run("allpartial", p);
+  std::map<int, std::vector<std::pair<int, int>>> drains;  // field → drainage periods
+  for (const auto& row : read_csv(r.dir / "truth/fields.csv")) {
+    if (row.size() < 8 || row[1] != "1") continue;
+    std::stringstream ss(row[7]);
+    std::string period;
+    auto& d = drains[std::stoi(row[0])];
+    while (std::getline(ss, period, ';'))
+      if (!period.empty())
+        d.emplace_back(day_of(period.substr(0, 10), p.season_start), day_of(period.substr(11, 10), p.season_start));
+  }
+  // Days on which some S1 scene holds data over the field.
+  const Raster fid = read_raster(r.dir / "truth/field_id.tif");
+  std::map<int, std::set<int>> seen_on;
+  const json items = read_items(r.dir);
+  for (const auto& it : items["features"]) {
+    if (it["properties"]["constellation"] != "sentinel-1") continue;
+    const int day = day_of(it["properties"]["datetime"], p.season_start);
+    const Raster vv = read_raster(r.dir / it["assets"]["vv"]["href"].get<std::string>());
+    for (int row = 0; row < fid.height; ++row)
+      for (int col = 0; col < fid.width; ++col) {
+        int c = 0, rr = 0;
+        ASSERT_TRUE(vv.pixel_of(380000 + col * 10 + 5, 2490000 - row * 10 - 5, c, rr));
+        if (vv.at(c, rr) > 0) seen_on[static_cast<int>(fid.at(col, row))].insert(day);
+      }
+  }
+  const auto rows = read_csv(r.dir / "truth/observability.csv");
+  ASSERT_EQ(rows[0][6], "event_visibility_sigma");
+  int blind = 0, watched = 0;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    if (rows[i].size() < 7 || rows[i][6].empty()) continue;
+    const int id = std::stoi(rows[i][0]);
+    const auto& periods = drains.at(id);
+    std::stringstream ss(rows[i][6]);
+    std::string z;
+    int observable = 0;
+    bool near_threshold = false;
+    for (std::size_t e = 0; std::getline(ss, z, ';'); ++e) {
+      ASSERT_LT(e, periods.size());
+      const auto [first, last] = periods[e];
+      bool any = false;
+      for (int d : seen_on[id]) any |= d >= first && d <= last;
+      if (any) {
+        ++watched;
+        EXPECT_GT(std::stod(z), 0.0) << "field " << id << " event " << e;
+      } else {
+        ++blind;
+        EXPECT_EQ(std::stod(z), 0.0) << "field " << id << " event " << e << ": no pass inside saw the field";
+      }
+      // The file rounds to 0.1: a strength written as 3.0 may be 2.95.
+      observable += std::stod(z) >= 3.0;
+      near_threshold |= std::abs(std::stod(z) - 3.0) < 0.051;
+    }
+    if (!near_threshold) EXPECT_EQ(std::stoi(rows[i][4]), observable) << "field " << id;
+  }
+  // Both kinds occur, or the test could not fail.
+  EXPECT_GT(blind, 0);
+  EXPECT_GT(watched, 0);
+}
+
 TEST(Simulator, CommunesTileTheAnalysisRectangle) {
   const SimRun& r = run_a();
   gdal_init();
