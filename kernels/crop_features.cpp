@@ -46,7 +46,6 @@ const char* const kS1Stats[] = {"p10", "p50", "p90", "amplitude", "min", "min_ti
 
 }  // namespace
 
-int CropFeatureLayout::size() const { return 3 * s2_steps + 2 * 6 + 1 + s1_steps; }
 
 std::vector<std::string> CropFeatureLayout::names() const {
   std::vector<std::string> n;

@@ -25,7 +25,11 @@ struct CropFeatureLayout {
   int s2_steps = 12;
   int s1_steps = 6;
   std::vector<std::string> names() const;
-  int size() const;
+  int size() const { return first_s1_feature() + s1_count(); }
+  // Features [0, first_s1_feature()) are the Sentinel-2 index series (NDVI,
+  // LSWI, NDRE in that order), the s1_count() after them Sentinel-1.
+  int first_s1_feature() const { return 3 * s2_steps; }
+  int s1_count() const { return 2 * 6 + 1 + s1_steps; }
 };
 
 // One pixel's observations. S2 arrays are per S2 date (NaN = masked); S1

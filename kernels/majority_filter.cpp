@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "kernels/guide_weight.hpp"
+
 namespace paddymrv::kernels {
 
 std::vector<std::uint8_t> majority_filter(const std::vector<std::uint8_t>& classes, int width, int height,
@@ -126,53 +128,17 @@ std::vector<std::uint8_t> vote_majority_filter(const std::vector<std::uint8_t>& 
                                            [](std::size_t, std::size_t) { return std::uint32_t{1}; }, tiles);
 }
 
-namespace {
-// Σ (a_k − b_k)² in four running sums (a fixed order: the same value for the
-// same pixels wherever the block boundaries fall).
-double squared_distance(const float* a, const float* b, int n) {
-  float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  int k = 0;
-  for (; k + 4 <= n; k += 4) {
-    const float d0 = a[k] - b[k], d1 = a[k + 1] - b[k + 1], d2 = a[k + 2] - b[k + 2], d3 = a[k + 3] - b[k + 3];
-    s0 += d0 * d0, s1 += d1 * d1, s2 += d2 * d2, s3 += d3 * d3;
-  }
-  for (; k < n; ++k) {
-    const float d = a[k] - b[k];
-    s0 += d * d;
-  }
-  return static_cast<double>((s0 + s1) + (s2 + s3));
-}
-
-// exp(−e) tabulated in steps of 1/64 (the weight is at most 0.8 % off,
-// far below what separates a field's pixels from its neighbours' — and it is
-// the same table everywhere, so results stay exact across blocks), up to
-// e = 20: beyond, the neighbour is skipped — e⁻²⁰ = 2·10⁻⁹ of its votes
-// can only decide a near-exact tie (the rule is the same everywhere, so
-// results stay deterministic). The exp was a third
-// of the filter's time.
-constexpr double kGuideSpan = 20.0;
-constexpr int kGuideSteps = 64;
-const std::array<double, static_cast<std::size_t>(kGuideSpan * kGuideSteps) + 1> guide_weight = [] {
-  std::array<double, static_cast<std::size_t>(kGuideSpan * kGuideSteps) + 1> t{};
-  for (std::size_t q = 0; q < t.size(); ++q) t[q] = std::exp(-static_cast<double>(q) / kGuideSteps);
-  return t;
-}();
-}  // namespace
-
 std::vector<std::uint8_t> guided_vote_majority_filter(const std::vector<std::uint8_t>& classes,
                                                       const std::vector<std::uint16_t>& votes,
                                                       const std::vector<std::uint8_t>& codes, const VoteGuide& guide,
                                                       int width, int height, int window, const TileVotes& tiles) {
   if (guide.values == nullptr || guide.dims <= 0 || guide.stride < guide.dims || !(guide.bandwidth > 0))
     throw std::invalid_argument("guided_vote_majority_filter: the guide needs values, 0 < dims ≤ stride, bandwidth > 0");
-  const double inv_h2 = 1.0 / (guide.bandwidth * guide.bandwidth * guide.dims);
+  const GuideWeight weight(guide.dims, guide.bandwidth);
   const auto stride = static_cast<std::size_t>(guide.stride);
   return summed_vote_filter<double>(
       "guided_vote_majority_filter", classes, votes, codes, width, height, window,
-      [&](std::size_t i, std::size_t j) {
-        const double e = squared_distance(guide.values + i * stride, guide.values + j * stride, guide.dims) * inv_h2;
-        return e < kGuideSpan ? guide_weight[static_cast<std::size_t>(e * kGuideSteps + 0.5)] : 0.0;  // NaN: 0
-      },
+      [&](std::size_t i, std::size_t j) { return weight(guide.values + i * stride, guide.values + j * stride); },
       tiles);
 }
 

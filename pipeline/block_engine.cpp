@@ -222,7 +222,8 @@ BlockProducts process_block(const EngineInputs& in, std::size_t index, const Pix
   S1Stack stack, crop_s1;
   const CropPostProcessing post_processing = CropPostProcessing::from(cfg);
   if (in.model) {
-    const PixelWindow cw = crop_s1_stack_window(in, classify_window(in, w, post_processing));
+    const PixelWindow cw = crop_s1_stack_window(
+        in, context_window(in, classify_window(in, w, post_processing), in.model->context_radius));
     const auto [first_day, end_day] = crop_s1_day_range(in);
     S1Stack all = read_s1_stack(in, cw, std::min(first_day, 0), std::numeric_limits<int>::max());
     for (std::size_t d = 0; d < all.days.size(); ++d) {

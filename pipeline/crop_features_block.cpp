@@ -4,6 +4,7 @@
 #include <cmath>
 #include <memory>
 
+#include "kernels/context_features.hpp"
 #include "kernels/decibel.hpp"
 #include "kernels/s2_indices.hpp"
 #include "kernels/speckle_filter.hpp"
@@ -67,6 +68,10 @@ PixelWindow segment_tiles_window(const EngineInputs& in, const PixelWindow& w, i
 
 PixelWindow classify_window(const EngineInputs& in, const PixelWindow& w, const CropPostProcessing& pp) {
   return with_halo(segment_tiles_window(in, w, pp.segment_tile), pp.halo(), *in.grid);
+}
+
+PixelWindow context_window(const EngineInputs& in, const PixelWindow& w, int context_radius) {
+  return with_halo(w, context_radius, *in.grid);
 }
 
 namespace {
@@ -194,19 +199,50 @@ void feature_rows(const WindowObservations& o, const CropFeatureOptions& opt, st
   }
 }
 
+// The context filter's view of the features computed on `outer`, for the
+// rows of `w` inside it: the guide is the optical index series (the layout's
+// first 3 × s2_steps features), the radar features after them are averaged.
+kernels::ContextInput context_input(const std::vector<float>& features, const PixelWindow& outer,
+                                    const PixelWindow& w, const CropFeatureOptions& opt) {
+  kernels::ContextInput c;
+  c.features = features.data();
+  c.outer_width = outer.width;
+  c.outer_height = outer.height;
+  c.cols = opt.layout.size();
+  c.guide_dims = opt.layout.first_s1_feature();
+  c.first_smoothed = opt.layout.first_s1_feature();
+  c.smoothed = opt.layout.s1_count();
+  c.radius = opt.context_radius;
+  c.bandwidth = opt.context_bandwidth;
+  c.x0 = w.x0 - outer.x0;
+  c.y0 = w.y0 - outer.y0;
+  c.width = w.width;
+  return c;
+}
 }  // namespace
 
 BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& w, const CropFeatureOptions& opt,
                                      S1Stack* s1) {
-  const WindowObservations o = observe(in, w, opt, s1);
+  const PixelWindow outer = context_window(in, w, opt.context_radius);
+  const WindowObservations o = observe(in, outer, opt, s1);
   const std::size_t n = w.pixels();
   BlockCropFeatures out;
   out.features.create(static_cast<int>(n), opt.layout.size(), CV_32F);
   const auto baseline_size = static_cast<int>(kernels::baseline_feature_names().size());
   if (opt.baseline) out.baseline.create(static_cast<int>(n), baseline_size, CV_32F);
-  if (n > 0) {
+  if (n == 0) return out;
+  if (opt.context_radius == 0) {
     feature_rows(o, opt, 0, n, out.features.ptr<float>(0), opt.baseline ? out.baseline.ptr<float>(0) : nullptr);
+    return out;
   }
+  const std::size_t F = static_cast<std::size_t>(opt.layout.size());
+  std::vector<float> all(outer.pixels() * F), all_baseline(opt.baseline ? outer.pixels() * baseline_size : 0);
+  feature_rows(o, opt, 0, outer.pixels(), all.data(), opt.baseline ? all_baseline.data() : nullptr);
+  kernels::guided_context_rows(context_input(all, outer, w, opt), 0, n, out.features.ptr<float>(0));
+  for (int y = 0; y < w.height && opt.baseline; ++y)
+    for (int x = 0; x < w.width; ++x)
+      std::copy_n(all_baseline.data() + padded_index(outer, w, x, y) * baseline_size, baseline_size,
+                  out.baseline.ptr<float>(y * w.width + x));
   return out;
 }
 
@@ -220,13 +256,24 @@ std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWind
   CropFeatureOptions fo;
   fo.layout = model.layout;
   fo.cloud_dilation = model.cloud_dilation;
+  fo.context_radius = model.context_radius;
+  fo.context_bandwidth = model.context_bandwidth;
   // Features of the block and its halo, predicted in slabs of rows (never one
   // call per pixel): a slab is still in cache when the forest reads it, and
   // the block's whole N×F matrix (≈ 60 MB at 512 px) is never materialised —
   // its fresh pages were a page fault per 4 kB on every block (issue #6).
   // The guided filter keeps only its guide: the NDVI, LSWI and NDRE series,
   // the layout's first 3 × s2_steps features (kernels/crop_features.hpp).
-  const WindowObservations o = observe(in, padded, fo, s1);
+  // With the context filter the radar features of `padded` are averaged
+  // from their neighbours': all features of the grown window are computed
+  // first (≈ 60 MB at 512 px), then `padded`'s rows in slabs as below.
+  const PixelWindow outer = context_window(in, padded, fo.context_radius);
+  const WindowObservations o = observe(in, outer, fo, s1);
+  std::vector<float> outer_features;
+  if (fo.context_radius > 0) {
+    outer_features.resize(outer.pixels() * static_cast<std::size_t>(fo.layout.size()));
+    feature_rows(o, fo, 0, outer.pixels(), outer_features.data(), nullptr);
+  }
   const std::size_t n = padded.pixels();
   const std::size_t F = static_cast<std::size_t>(fo.layout.size());
   const std::size_t C = model.flat_forest.class_codes().size();
@@ -242,7 +289,10 @@ std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWind
   std::vector<float> slab(std::min(n, kSlabRows) * F);
   for (std::size_t first = 0; first < n; first += kSlabRows) {
     const std::size_t m = std::min(kSlabRows, n - first);
-    feature_rows(o, fo, first, m, slab.data(), nullptr);
+    if (fo.context_radius > 0)
+      kernels::guided_context_rows(context_input(outer_features, outer, padded, fo), first, m, slab.data());
+    else
+      feature_rows(o, fo, first, m, slab.data(), nullptr);
     model.flat_forest.predict(slab.data(), m, static_cast<int>(F), pred.data() + first,
                               votes.empty() ? nullptr : votes.data() + first * C);
     for (std::size_t r = 0; r < m && G > 0; ++r)

@@ -18,7 +18,11 @@ namespace paddymrv {
 struct CropFeatureOptions {
   kernels::CropFeatureLayout layout;
   int cloud_dilation = 1;
-  bool baseline = false;  // also compute the benchmark's plain baseline features
+  // The radar features of each pixel are the guided mean over this many
+  // pixels around it (kernels/context_features.hpp); 0 = the pixel's own.
+  int context_radius = 0;
+  double context_bandwidth = 0.1;
+  bool baseline = false;  // also compute the benchmark's plain baseline features (per pixel, never averaged)
 };
 
 struct BlockCropFeatures {
@@ -28,10 +32,16 @@ struct BlockCropFeatures {
 
 // `s1`, when given, is the raw radar stack these features need, already read
 // by the caller (process_block shares one read with the water regimes): what
-// crop_s1_stack_window(in, w) and crop_s1_day_range(in) select, exactly as
-// read_s1_stack returns it. It is consumed (despeckled in place).
+// crop_s1_stack_window(in, context_window(in, w, opt.context_radius)) and
+// crop_s1_day_range(in) select, exactly as read_s1_stack returns it. It is
+// consumed (despeckled in place).
 BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& w, const CropFeatureOptions& opt,
                                      S1Stack* s1 = nullptr);
+
+// The window the features of `w` are computed from: `w` grown by the context
+// radius (clipped to the grid), the neighbours a pixel's radar features are
+// averaged over.
+PixelWindow context_window(const EngineInputs& in, const PixelWindow& w, int context_radius);
 
 // The window and the day range [first, end) of the radar stack the crop
 // features of window `w` read: the speckle filter's halo around `w`, and the
@@ -53,7 +63,7 @@ PixelWindow classify_window(const EngineInputs& in, const PixelWindow& w, const 
 // segments of the S2 index series (kernels/segment_vote.hpp). The filter
 // sees predictions on a halo, so the map does not depend on block size or
 // thread count.
-// `s1`: as for read_crop_features, on classify_window(in, w, pp).
+// `s1`: as for read_crop_features, on context_window(in, classify_window(in, w, pp), model.context_radius).
 std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWindow& w, const CropModel& model,
                                          const CropPostProcessing& pp, S1Stack* s1 = nullptr);
 

@@ -65,6 +65,8 @@ void save_crop_model(const CropModel& m, const std::string& path) {
     fs << "format_version" << CropModel::kFormatVersion;
     fs << "s2_steps" << m.layout.s2_steps << "s1_steps" << m.layout.s1_steps;
     fs << "cloud_dilation" << m.cloud_dilation;
+    fs << "context_radius" << m.context_radius;
+    fs << "context_bandwidth" << m.context_bandwidth;
     fs << "features" << "[";
     for (const auto& f : m.feature_names) fs << f;
     fs << "]";
@@ -105,6 +107,12 @@ CropModel load_crop_model(const std::string& path) {
     m.layout.s2_steps = static_cast<int>(fs["s2_steps"]);
     m.layout.s1_steps = static_cast<int>(fs["s1_steps"]);
     m.cloud_dilation = static_cast<int>(fs["cloud_dilation"]);
+    if (!fs["context_radius"].empty()) {
+      m.context_radius = static_cast<int>(fs["context_radius"]);
+      m.context_bandwidth = static_cast<double>(fs["context_bandwidth"]);
+      if (m.context_radius < 0 || m.context_radius > 20 || !(m.context_bandwidth > 0))
+        throw InputError(path + ": context_radius must be 0–20 and context_bandwidth > 0");
+    }
     for (const auto& f : fs["features"]) m.feature_names.push_back(static_cast<std::string>(f));
     if (m.feature_names != m.layout.names())
       throw InputError(path + ": the model's feature list differs from the features this version computes; retrain");

@@ -22,6 +22,11 @@ struct CropModel {
   kernels::CropFeatureLayout layout;
   std::vector<std::string> feature_names;  // == layout.names() when written by this version
   int cloud_dilation = 1;
+  // The context filter the forest was trained with (crop_features_block.hpp):
+  // run applies the model's, whatever its config says. 0 in models written
+  // before it, which were trained per pixel.
+  int context_radius = 0;
+  double context_bandwidth = 0.1;
   std::vector<CropClass> classes;        // class table at training; matrix order
   kernels::ConfusionMatrix validation;   // rows map, columns reference, `classes` order: the forest per pixel
   // The same validation pixels on the map as `run` writes it (the forest,

@@ -149,6 +149,8 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
   CropFeatureOptions fo;
   fo.layout.s2_steps = cfg.classifier_s2_steps;
   fo.cloud_dilation = cfg.classifier_cloud_dilation;
+  fo.context_radius = cfg.classifier_context_radius;
+  fo.context_bandwidth = cfg.classifier_context_bandwidth;
   fo.baseline = opt.baseline;
 
   // Blocks that hold reference pixels, features computed in parallel,
@@ -226,6 +228,8 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
   model.layout = fo.layout;
   model.feature_names = fo.layout.names();
   model.cloud_dilation = fo.cloud_dilation;
+  model.context_radius = fo.context_radius;
+  model.context_bandwidth = fo.context_bandwidth;
   model.classes = cfg.classes;
   // Predicted class codes at the validation pixels → per validation polygon
   // (order of first appearance), each polygon's pixels per predicted class.
@@ -319,11 +323,13 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
     if (opt.baseline_map) {
       // The whole map, so that a benchmark can compare the two forests on
       // every interior pixel, not only on the few validation polygons.
+      CropFeatureOptions per_pixel = fo;  // the baseline's features never use the context
+      per_pixel.context_radius = 0;
       summary.baseline_map.assign(static_cast<std::size_t>(grid.width) * static_cast<std::size_t>(grid.height), 0);
       arena.execute([&] {
         tbb::parallel_for(std::size_t{0}, windows.size(), [&](std::size_t bi) {
           const PixelWindow& bw = windows[bi];
-          const auto pred = baseline.predict(read_crop_features(in, bw, fo).baseline);
+          const auto pred = baseline.predict(read_crop_features(in, bw, per_pixel).baseline);
           for (int y = 0; y < bw.height; ++y)
             for (int x = 0; x < bw.width; ++x) {
               const int c = pred[static_cast<std::size_t>(y) * static_cast<std::size_t>(bw.width) + static_cast<std::size_t>(x)];

@@ -10,6 +10,7 @@
 #include <map>
 #include <filesystem>
 #include <set>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <ogrsf_frmts.h>
 
@@ -243,6 +244,31 @@ TEST(CropModel, SaveLoadRoundTripGivesTheSamePredictions) {
   EXPECT_EQ(l.metadata.at("seed"), "42");
   EXPECT_EQ(predict_forest(*l.forest, X), predict_forest(*m.forest, X));
   EXPECT_THROW(load_crop_model((dir / "missing.yml").string()), InputError);
+  // The context filter the forest was trained with travels with it: run
+  // applies the model's, not its own config's.
+  EXPECT_EQ(l.context_radius, 0);
+  m.context_radius = 3;
+  m.context_bandwidth = 0.07;
+  save_crop_model(m, path);
+  const CropModel lc = load_crop_model(path);
+  EXPECT_EQ(lc.context_radius, 3);
+  EXPECT_DOUBLE_EQ(lc.context_bandwidth, 0.07);
+  {  // A model written before the context filter (no such keys) was trained per pixel.
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string yml = text.str();
+    for (const char* key : {"context_radius", "context_bandwidth"}) {
+      const auto at = yml.find(std::string(key) + ":");
+      ASSERT_NE(at, std::string::npos) << key;
+      yml.erase(at, yml.find('\n', at) - at + 1);
+    }
+    std::ofstream((dir / "old.yml").string()) << yml;
+    const CropModel old = load_crop_model((dir / "old.yml").string());
+    EXPECT_EQ(old.context_radius, 0);
+    EXPECT_EQ(predict_forest(*old.forest, X), predict_forest(*m.forest, X));
+  }
+  m.context_radius = 0;
   // Written before the map validation existed (no such keys): the per-pixel
   // validation serves every post-processing.
   EXPECT_EQ(l.map_validation.k, 0);
@@ -396,6 +422,37 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
               std::string::npos);
   }
 
+  {
+    // The context filter of the radar features (off by default) is the
+    // model's: train stores it, and a run applies the model's whatever its
+    // config says. The map still does not depend on block size or threads,
+    // and it differs from the per-pixel model's.
+    EXPECT_EQ(load_crop_model(model).context_radius, 0);
+    Config with_context = cfg;
+    with_context.classifier_context_radius = 4;
+    with_context.model = (dir / "context.yml").string();
+    with_context.out = (dir / "context_a.h5").string();
+    TrainOptions co;
+    co.model_path = with_context.model;
+    co.report_path = (dir / "context.json").string();
+    const TrainSummary cs = train_job(with_context, co);
+    const CropModel trained = load_crop_model(with_context.model);
+    EXPECT_EQ(trained.context_radius, 4);
+    EXPECT_DOUBLE_EQ(trained.context_bandwidth, cfg.classifier_context_bandwidth);
+    run_job(with_context);
+    Config small = with_context;
+    small.classifier_context_radius = 0;  // not the config's: the model's
+    small.threads = 1;
+    small.block_size = 96;
+    small.out = (dir / "context_b.h5").string();
+    run_job(small);
+    const auto context_map = ResultReader(with_context.out).read<std::int32_t>("/maps/crop_class");
+    EXPECT_EQ(ResultReader(small.out).read<std::int32_t>("/maps/crop_class"), context_map);
+    EXPECT_NE(context_map, cls);
+    // Train validated the map it makes, context included.
+    EXPECT_EQ(ResultReader(with_context.out).read<std::int64_t>("/qa/crop_validation_confusion"),
+              cs.map_validation.n);
+  }
   {
     // The model pins the settings its features were computed with, and a
     // run that would compute them otherwise refuses it before any work.
