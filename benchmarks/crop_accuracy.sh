@@ -9,8 +9,11 @@
 #   setting, 9501 per-field variability alone, 9601 subtle canopies alone;
 # - tuning (used to choose classifier.majority_window, majority_of, the
 #   segment voting's mode and cost, and to reject the phenology metrics and
-#   other forest settings): 8101 defaults, 8401–8404 the hard setting.
-#   Do not tune on the 9xxx seeds.
+#   other forest settings): 8101 defaults, 8401–8404 the hard setting; and,
+#   for the radar features' field context, 8102/8103 defaults and 8201/8202
+#   heavy cloud alone. Do not tune on the 9xxx seeds (9103/9104 defaults,
+#   9202/9203 heavy cloud and 9409/9410 hard were held out for the context
+#   option too, with paddymrv_crop_accuracy directly).
 # The hard setting's magnitudes were fixed from physical reasoning before
 # any run (pipeline/sim_params.cpp documents them).
 #

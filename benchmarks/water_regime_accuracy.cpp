@@ -96,13 +96,11 @@ int main(int argc, char** argv) {
   params.width = vm["width"].as<int>();
   params.height = vm["height"].as<int>();
   // Seasons are cached by their settings; the suffix names the simulator's
-  // output version, so that a cache written by an older simulator (e.g.
-  // before observability.csv skipped passes whose swath missed the field)
-  // is never read as this one's truth.
-  constexpr int kSimOutputVersion = 2;
+  // output version, so that a cache written by an older simulator is never
+  // read as this one's truth.
   const fs::path dir = fs::path(vm["workdir"].as<std::string>()) /
                        ("s" + std::to_string(seed) + "_r" + std::to_string(revisit) + "_e" +
-                        std::to_string(std::lround(10 * params.s1_enl)) + "_v" + std::to_string(kSimOutputVersion));
+                        std::to_string(std::lround(10 * params.s1_enl)) + "_v" + std::to_string(sim::kOutputVersion));
   if (!fs::exists(dir / "truth/observability.csv")) sim::simulate(params, dir);
 
   int w = 0, h = 0;

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "kernels/guide_weight.hpp"
+
 namespace paddymrv::kernels {
 
 void guided_context_rows(const ContextInput& in, std::size_t first, std::size_t count, float* out) {

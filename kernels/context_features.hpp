@@ -18,8 +18,6 @@
 // edge), so a pixel's result never depends on where blocks are cut.
 #include <cstddef>
 
-#include "kernels/guide_weight.hpp"
-
 namespace paddymrv::kernels {
 
 struct ContextInput {

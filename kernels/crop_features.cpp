@@ -46,7 +46,6 @@ const char* const kS1Stats[] = {"p10", "p50", "p90", "amplitude", "min", "min_ti
 
 }  // namespace
 
-
 std::vector<std::string> CropFeatureLayout::names() const {
   std::vector<std::string> n;
   for (const char* idx : {"ndvi", "lswi", "ndre"})

@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 
 #include "kernels/context_features.hpp"
 #include "kernels/decibel.hpp"
-#include "kernels/s2_indices.hpp"
-#include "kernels/speckle_filter.hpp"
 #include "kernels/majority_filter.hpp"
+#include "kernels/s2_indices.hpp"
 #include "kernels/segment_vote.hpp"
+#include "kernels/speckle_filter.hpp"
 #include "pipeline/config.hpp"
 #include "pipeline/crop_feature_settings.hpp"
 #include "pipeline/crop_model.hpp"
@@ -202,10 +203,10 @@ void feature_rows(const WindowObservations& o, const CropFeatureOptions& opt, st
 // The context filter's view of the features computed on `outer`, for the
 // rows of `w` inside it: the guide is the optical index series (the layout's
 // first 3 × s2_steps features), the radar features after them are averaged.
-kernels::ContextInput context_input(const std::vector<float>& features, const PixelWindow& outer,
-                                    const PixelWindow& w, const CropFeatureOptions& opt) {
+kernels::ContextInput context_input(const float* features, const PixelWindow& outer, const PixelWindow& w,
+                                    const CropFeatureOptions& opt) {
   kernels::ContextInput c;
-  c.features = features.data();
+  c.features = features;
   c.outer_width = outer.width;
   c.outer_height = outer.height;
   c.cols = opt.layout.size();
@@ -224,24 +225,27 @@ kernels::ContextInput context_input(const std::vector<float>& features, const Pi
 BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& w, const CropFeatureOptions& opt,
                                      S1Stack* s1) {
   const PixelWindow outer = context_window(in, w, opt.context_radius);
-  const WindowObservations o = observe(in, outer, opt, s1);
+  std::optional<WindowObservations> o(observe(in, outer, opt, s1));
   const std::size_t n = w.pixels();
   BlockCropFeatures out;
   out.features.create(static_cast<int>(n), opt.layout.size(), CV_32F);
-  const auto baseline_size = static_cast<int>(kernels::baseline_feature_names().size());
-  if (opt.baseline) out.baseline.create(static_cast<int>(n), baseline_size, CV_32F);
+  const auto baseline_size = static_cast<std::size_t>(kernels::baseline_feature_names().size());
+  if (opt.baseline) out.baseline.create(static_cast<int>(n), static_cast<int>(baseline_size), CV_32F);
   if (n == 0) return out;
   if (opt.context_radius == 0) {
-    feature_rows(o, opt, 0, n, out.features.ptr<float>(0), opt.baseline ? out.baseline.ptr<float>(0) : nullptr);
+    feature_rows(*o, opt, 0, n, out.features.ptr<float>(0), opt.baseline ? out.baseline.ptr<float>(0) : nullptr);
     return out;
   }
+  // Every value is written by feature_rows before it is read: no zero fill.
   const std::size_t F = static_cast<std::size_t>(opt.layout.size());
-  std::vector<float> all(outer.pixels() * F), all_baseline(opt.baseline ? outer.pixels() * baseline_size : 0);
-  feature_rows(o, opt, 0, outer.pixels(), all.data(), opt.baseline ? all_baseline.data() : nullptr);
-  kernels::guided_context_rows(context_input(all, outer, w, opt), 0, n, out.features.ptr<float>(0));
+  const auto all = std::make_unique_for_overwrite<float[]>(outer.pixels() * F);
+  const auto all_baseline = std::make_unique_for_overwrite<float[]>(opt.baseline ? outer.pixels() * baseline_size : 0);
+  feature_rows(*o, opt, 0, outer.pixels(), all.get(), opt.baseline ? all_baseline.get() : nullptr);
+  o.reset();  // the radar stack and index planes are not needed past here
+  kernels::guided_context_rows(context_input(all.get(), outer, w, opt), 0, n, out.features.ptr<float>(0));
   for (int y = 0; y < w.height && opt.baseline; ++y)
     for (int x = 0; x < w.width; ++x)
-      std::copy_n(all_baseline.data() + padded_index(outer, w, x, y) * baseline_size, baseline_size,
+      std::copy_n(all_baseline.get() + padded_index(outer, w, x, y) * baseline_size, baseline_size,
                   out.baseline.ptr<float>(y * w.width + x));
   return out;
 }
@@ -268,11 +272,13 @@ std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWind
   // from their neighbours': all features of the grown window are computed
   // first (≈ 60 MB at 512 px), then `padded`'s rows in slabs as below.
   const PixelWindow outer = context_window(in, padded, fo.context_radius);
-  const WindowObservations o = observe(in, outer, fo, s1);
-  std::vector<float> outer_features;
+  std::optional<WindowObservations> o(observe(in, outer, fo, s1));
+  std::unique_ptr<float[]> outer_features;
   if (fo.context_radius > 0) {
-    outer_features.resize(outer.pixels() * static_cast<std::size_t>(fo.layout.size()));
-    feature_rows(o, fo, 0, outer.pixels(), outer_features.data(), nullptr);
+    outer_features =
+        std::make_unique_for_overwrite<float[]>(outer.pixels() * static_cast<std::size_t>(fo.layout.size()));
+    feature_rows(*o, fo, 0, outer.pixels(), outer_features.get(), nullptr);
+    o.reset();  // the radar stack and index planes are not needed past here
   }
   const std::size_t n = padded.pixels();
   const std::size_t F = static_cast<std::size_t>(fo.layout.size());
@@ -290,9 +296,9 @@ std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWind
   for (std::size_t first = 0; first < n; first += kSlabRows) {
     const std::size_t m = std::min(kSlabRows, n - first);
     if (fo.context_radius > 0)
-      kernels::guided_context_rows(context_input(outer_features, outer, padded, fo), first, m, slab.data());
+      kernels::guided_context_rows(context_input(outer_features.get(), outer, padded, fo), first, m, slab.data());
     else
-      feature_rows(o, fo, first, m, slab.data(), nullptr);
+      feature_rows(*o, fo, first, m, slab.data(), nullptr);
     model.flat_forest.predict(slab.data(), m, static_cast<int>(F), pred.data() + first,
                               votes.empty() ? nullptr : votes.data() + first * C);
     for (std::size_t r = 0; r < m && G > 0; ++r)

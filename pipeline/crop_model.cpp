@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "pipeline/errors.hpp"
+#include "pipeline/toml_text.hpp"
 
 namespace paddymrv {
 
@@ -57,12 +58,19 @@ std::vector<kernels::ValidationPolygon> unflatten(const std::vector<int>& v, std
 
 }  // namespace
 
+std::string describe_radar_context(int radius, double bandwidth) {
+  if (radius == 0) return "off";
+  return "radius=" + std::to_string(radius) + " bandwidth=" + toml_float(bandwidth);
+}
+
+std::string CropModel::describe_context() const { return describe_radar_context(context_radius, context_bandwidth); }
+
 void save_crop_model(const CropModel& m, const std::string& path) {
   try {
     cv::FileStorage fs(path, cv::FileStorage::WRITE);
     if (!fs.isOpened()) throw Error(path + ": cannot write the model");
     fs << "format" << "paddymrv-crop-model";
-    fs << "format_version" << CropModel::kFormatVersion;
+    fs << "format_version" << (m.context_radius > 0 ? CropModel::kFormatVersion : 1);
     fs << "s2_steps" << m.layout.s2_steps << "s1_steps" << m.layout.s1_steps;
     fs << "cloud_dilation" << m.cloud_dilation;
     fs << "context_radius" << m.context_radius;
@@ -101,8 +109,9 @@ CropModel load_crop_model(const std::string& path) {
     if (!fs.isOpened()) throw InputError(path + ": cannot open the crop model");
     if (static_cast<std::string>(fs["format"]) != "paddymrv-crop-model")
       throw InputError(path + ": not a paddymrv crop model (written by `paddymrv train`)");
-    if (static_cast<int>(fs["format_version"]) != CropModel::kFormatVersion)
-      throw InputError(path + ": crop model format_version " + std::to_string(static_cast<int>(fs["format_version"])) +
+    const int version = static_cast<int>(fs["format_version"]);
+    if (version < 1 || version > CropModel::kFormatVersion)
+      throw InputError(path + ": crop model format_version " + std::to_string(version) +
                        " is not supported; retrain with this version");
     m.layout.s2_steps = static_cast<int>(fs["s2_steps"]);
     m.layout.s1_steps = static_cast<int>(fs["s1_steps"]);
@@ -112,6 +121,8 @@ CropModel load_crop_model(const std::string& path) {
       m.context_bandwidth = static_cast<double>(fs["context_bandwidth"]);
       if (m.context_radius < 0 || m.context_radius > 20 || !(m.context_bandwidth > 0))
         throw InputError(path + ": context_radius must be 0–20 and context_bandwidth > 0");
+      if (m.context_radius > 0 && version < 2)
+        throw InputError(path + ": a model with a field context must be format_version 2");
     }
     for (const auto& f : fs["features"]) m.feature_names.push_back(static_cast<std::string>(f));
     if (m.feature_names != m.layout.names())

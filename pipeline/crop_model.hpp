@@ -18,7 +18,11 @@
 namespace paddymrv {
 
 struct CropModel {
-  static constexpr int kFormatVersion = 1;
+  // 2: the radar features may carry a field context (context_radius > 0).
+  // Such a model is written as version 2, which binaries from before refuse
+  // ("retrain with this version") instead of applying it per pixel; a model
+  // without context stays version 1, readable by them as before.
+  static constexpr int kFormatVersion = 2;
   kernels::CropFeatureLayout layout;
   std::vector<std::string> feature_names;  // == layout.names() when written by this version
   int cloud_dilation = 1;
@@ -27,6 +31,8 @@ struct CropModel {
   // before it, which were trained per pixel.
   int context_radius = 0;
   double context_bandwidth = 0.1;
+  // describe_radar_context of the model's: for reports and metadata.
+  std::string describe_context() const;
   std::vector<CropClass> classes;        // class table at training; matrix order
   kernels::ConfusionMatrix validation;   // rows map, columns reference, `classes` order: the forest per pixel
   // The same validation pixels on the map as `run` writes it (the forest,
@@ -56,6 +62,9 @@ struct CropModel {
   };
   ValidationView validation_for(const std::string& post_processing) const;
 };
+
+// "off" (radius 0), or "radius=R bandwidth=H".
+std::string describe_radar_context(int radius, double bandwidth);
 
 void save_crop_model(const CropModel& model, const std::string& path);
 // Throws InputError naming the file when it is not a paddymrv crop model, or

@@ -350,7 +350,7 @@ std::vector<Parameter> build_parameters() {
                 "weighted by how alike their Sentinel-2 index series are (context_bandwidth), so a pixel gets its "
                 "field's radar signature instead of its own speckle. 0 = per pixel, the default: 4 raised the "
                 "accuracy on held-out seasons with per-field variability, heavy cloud and look-alike canopies "
-                "but lowered it about as often as not on easier ones (docs/crop_classification.md).",
+                "together but lowered it on 7 of 10 easier ones (docs/crop_classification.md).",
                 &Config::classifier_context_radius),
       double_param("classifier.context_bandwidth", "",
                    "With context_radius > 0: a neighbour whose NDVI/LSWI/NDRE series differ from the pixel's by "

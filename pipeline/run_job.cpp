@@ -124,6 +124,16 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     model.emplace(load_crop_model(model_path));
     model_sha256 = sha256_file(model_path);
     check_crop_feature_settings(*model, model_path, cfg);
+    // The field context of the radar features is the model's (set at train):
+    // a config asking for another one at run time is told so, not obeyed.
+    const std::string asked = describe_radar_context(cfg.classifier_context_radius, cfg.classifier_context_bandwidth);
+    if (cfg.classifier_context_radius > 0 && asked != model->describe_context())
+      spdlog::warn(
+          "{}: the model's radar features use field context {}, applied as trained; this config's "
+          "classifier.context_* ({}) only matter to `train`",
+          model_path, model->describe_context(), asked);
+    else if (model->context_radius > 0)
+      spdlog::info("{}: radar features with field context {} (as trained)", model_path, model->describe_context());
   }
 
   // --- catalogue, communes, grid

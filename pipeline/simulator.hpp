@@ -14,6 +14,11 @@
 
 namespace paddymrv::sim {
 
+// Bumped whenever the same parameters make different files (a truth table
+// computed otherwise, a new asset): tools that cache simulated seasons key
+// them on it. 2: observability.csv counts only passes that covered a field.
+inline constexpr int kOutputVersion = 2;
+
 struct SimulationParams {
   std::uint64_t seed = 42;
 

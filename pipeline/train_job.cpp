@@ -299,6 +299,7 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
                     {"samples", samples_path},
                     {"samples_sha256", sha256_dataset(samples_path)},
                     {"feature_settings", CropFeatureSettings::from(cfg).describe()},
+                    {"radar_context", model.describe_context()},
                     {"split", has_split ? "split attribute" : "seeded by polygon"},
                     {"seed", std::to_string(cfg.classifier_seed)},
                     {"trees", std::to_string(cfg.classifier_trees)},
@@ -315,6 +316,7 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
                     {"kappa_per_pixel", std::to_string(summary.accuracy.kappa)},
                     {"map_overall_accuracy", std::to_string(summary.map_accuracy.overall)},
                     {"map_kappa", std::to_string(summary.map_accuracy.kappa)}};
+  summary.radar_context = model.describe_context();
   save_crop_model(model, opt.model_path);
   if (opt.baseline) {
     const kernels::FlatForest baseline(*kernels::train_forest(Bt, yt, fp));
@@ -350,6 +352,7 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
   j["train_polygons"] = tpolys.size();
   j["validation_polygons"] = vpolys.size();
   j["features"] = model.feature_names;
+  j["radar_context"] = summary.radar_context;
   j["map"] = accuracy_json(summary.map_validation, summary.map_accuracy, summary.classes);
   j["map"]["post_processing"] = summary.map_post_processing;
   if (opt.baseline) j["baseline"] = accuracy_json(summary.baseline_validation, summary.baseline_accuracy, summary.classes);
@@ -368,6 +371,8 @@ std::string format_train_report(const TrainSummary& s) {
   std::snprintf(buf, sizeof buf, "validation: %zu pixels of %zu polygons (training: %zu pixels of %zu polygons)\n",
                 s.validation_pixels, s.validation_polygons, s.train_pixels, s.train_polygons);
   os << buf;
+  if (!s.radar_context.empty())
+    os << "radar features: " << (s.radar_context == "off" ? "per pixel" : "field context, " + s.radar_context) << "\n";
   std::snprintf(buf, sizeof buf, "overall accuracy %.4f   kappa %.4f   (the forest, per pixel)\n", s.accuracy.overall,
                 s.accuracy.kappa);
   os << buf;

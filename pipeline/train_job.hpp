@@ -27,6 +27,7 @@ struct TrainSummary {
   kernels::ConfusionMatrix map_validation;
   kernels::AccuracyReport map_accuracy;
   std::string map_post_processing;
+  std::string radar_context;                     // CropModel::describe_context() of the model written
   kernels::ConfusionMatrix baseline_validation;  // when requested
   kernels::AccuracyReport baseline_accuracy;
   std::size_t train_polygons = 0, validation_polygons = 0, train_pixels = 0, validation_pixels = 0;

@@ -71,7 +71,7 @@ TEST(ContextFeatures, AveragesTheFieldsRadarFeaturesButNotAcrossTheBoundary) {
       ctx_sq += std::pow(out[i + 5] - truth, 2);
       ++n;
       // Next to the boundary the other field (2 dB away) weighs e⁻⁶ (its
-      // guide differs by 0.24 in mean square, bandwidth 0.1): the mean stays
+      // guide differs by 0.06 in mean square, bandwidth 0.1): the mean stays
       // on the pixel's own field. An unweighted 9 × 9 mean would be pulled
       // by 2 dB × 36/81 ≈ 0.9 dB towards the other field.
       if (x == kW / 2 - 1) pull_a += (out[i + 5] - truth) / kH;

@@ -268,6 +268,18 @@ TEST(CropModel, SaveLoadRoundTripGivesTheSamePredictions) {
     EXPECT_EQ(old.context_radius, 0);
     EXPECT_EQ(predict_forest(*old.forest, X), predict_forest(*m.forest, X));
   }
+  {  // A context model is format_version 2, which binaries from before refuse;
+     // one claiming version 1 is refused here (it would be misapplied there).
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string yml = text.str();
+    const auto at = yml.find("format_version: 2");
+    ASSERT_NE(at, std::string::npos);
+    yml.replace(at, 17, "format_version: 1");
+    std::ofstream((dir / "v1_context.yml").string()) << yml;
+    EXPECT_THROW(load_crop_model((dir / "v1_context.yml").string()), InputError);
+  }
   m.context_radius = 0;
   // Written before the map validation existed (no such keys): the per-pixel
   // validation serves every post-processing.
@@ -449,9 +461,29 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
     const auto context_map = ResultReader(with_context.out).read<std::int32_t>("/maps/crop_class");
     EXPECT_EQ(ResultReader(small.out).read<std::int32_t>("/maps/crop_class"), context_map);
     EXPECT_NE(context_map, cls);
-    // Train validated the map it makes, context included.
+    // Train validated the map it makes, context included…
     EXPECT_EQ(ResultReader(with_context.out).read<std::int64_t>("/qa/crop_validation_confusion"),
               cs.map_validation.n);
+    // …and its features are the ones run computes: without post-processing
+    // the run's map at the validation pixels is the forest's validation.
+    Config raw = with_context;
+    raw.classifier_majority_window = 0;
+    raw.classifier_segment_tile = 0;
+    raw.out = (dir / "context_raw.h5").string();
+    run_job(raw);
+    const auto raw_map = ResultReader(raw.out).read<std::int32_t>("/maps/crop_class");
+    std::map<int, int> row_of;
+    for (std::size_t i = 0; i < cs.classes.size(); ++i) row_of[cs.classes[i].code] = static_cast<int>(i);
+    ConfusionMatrix at_validation(static_cast<int>(cs.classes.size()));
+    ASSERT_EQ(cs.validation_cells.size(), cs.validation_labels.size());
+    for (std::size_t k = 0; k < cs.validation_cells.size(); ++k)
+      if (row_of.count(raw_map[cs.validation_cells[k]]))
+        ++at_validation.at(row_of.at(raw_map[cs.validation_cells[k]]), row_of.at(cs.validation_labels[k]));
+    EXPECT_EQ(at_validation.n, cs.validation.n);
+    // Reports and metadata say which features the forest learnt.
+    EXPECT_EQ(cs.radar_context, "radius=4 bandwidth=0.1");
+    EXPECT_EQ(trained.metadata.at("radar_context"), cs.radar_context);
+    EXPECT_NE(format_train_report(cs).find("field context, radius=4"), std::string::npos);
   }
   {
     // The model pins the settings its features were computed with, and a
