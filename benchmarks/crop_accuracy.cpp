@@ -368,6 +368,9 @@ int main(int argc, char** argv) {
                                                     {"threads", threads},
                                                     {"out", (dir / "result.h5").string()}};
     overrides.insert(config_overrides.begin(), config_overrides.end());
+    // Config overrides go into the row too: a row trained otherwise must
+    // not read like a default one.
+    for (const auto& [k, v] : config_overrides) settings += (settings.empty() ? "" : ", ") + k + "=" + v;
     const Config cfg = load_config((dir / "sim" / "paddymrv.toml").string(), overrides);
     TrainOptions to;
     to.model_path = model;

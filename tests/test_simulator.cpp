@@ -428,24 +428,43 @@ TEST(Simulator, ObservabilityCountsOnlyPassesThatSawTheField) {
       if (!period.empty())
         d.emplace_back(day_of(period.substr(0, 10), p.season_start), day_of(period.substr(11, 10), p.season_start));
   }
-  // Days on which some S1 scene holds data over the field.
+  // Per field: its pixels, and how many of them each S1 scene holds data for.
   const Raster fid = read_raster(r.dir / "truth/field_id.tif");
   std::map<int, std::set<int>> seen_on;
+  std::map<int, std::map<int, int>> covered_on;  // field → day → pixels with data
+  std::map<int, int> pixels_of;
+  for (double v : fid.values) ++pixels_of[static_cast<int>(v)];
+  std::vector<int> s1_days;
   const json items = read_items(r.dir);
   for (const auto& it : items["features"]) {
     if (it["properties"]["constellation"] != "sentinel-1") continue;
     const int day = day_of(it["properties"]["datetime"], p.season_start);
+    s1_days.push_back(day);
     const Raster vv = read_raster(r.dir / it["assets"]["vv"]["href"].get<std::string>());
     for (int row = 0; row < fid.height; ++row)
       for (int col = 0; col < fid.width; ++col) {
         int c = 0, rr = 0;
         ASSERT_TRUE(vv.pixel_of(380000 + col * 10 + 5, 2490000 - row * 10 - 5, c, rr));
-        if (vv.at(c, rr) > 0) seen_on[static_cast<int>(fid.at(col, row))].insert(day);
+        if (vv.at(c, rr) > 0) {
+          seen_on[static_cast<int>(fid.at(col, row))].insert(day);
+          ++covered_on[static_cast<int>(fid.at(col, row))][day];
+        }
       }
+  }
+  // The same season with every scene whole: same passes, wind and soil.
+  sim::SimulationParams whole_p = p;
+  sim::set_param(whole_p, "s1_partial_prob", "0");
+  const SimRun& whole = run("allwhole", whole_p);
+  ASSERT_EQ(whole.summary.n_s1_items, r.summary.n_s1_items);
+  std::map<int, std::vector<double>> whole_z;
+  for (const auto& row : read_csv(whole.dir / "truth/observability.csv")) {
+    if (row.size() < 7 || row[0] == "field_id" || row[6].empty()) continue;
+    std::stringstream ss(row[6]);
+    for (std::string z; std::getline(ss, z, ';');) whole_z[std::stoi(row[0])].push_back(std::stod(z));
   }
   const auto rows = read_csv(r.dir / "truth/observability.csv");
   ASSERT_EQ(rows[0][6], "event_visibility_sigma");
-  int blind = 0, watched = 0;
+  int blind = 0, watched = 0, fewer_looks = 0;
   for (std::size_t i = 1; i < rows.size(); ++i) {
     if (rows[i].size() < 7 || rows[i][6].empty()) continue;
     const int id = std::stoi(rows[i][0]);
@@ -459,6 +478,21 @@ TEST(Simulator, ObservabilityCountsOnlyPassesThatSawTheField) {
       const auto [first, last] = periods[e];
       bool any = false;
       for (int d : seen_on[id]) any |= d >= first && d <= last;
+      // Against the whole scenes: never stronger; as strong when every
+      // pass inside covered the whole field; weaker when a pass inside saw
+      // only part of it (fewer looks), even if none missed it entirely.
+      const double zw = whole_z.at(id).at(e), zp = std::stod(z);
+      bool all_whole = true, none_blind = true, some_part = false;
+      for (int d : s1_days) {
+        if (d < first || d > last) continue;
+        const int cov = covered_on[id].count(d) ? covered_on[id][d] : 0;
+        all_whole &= cov == pixels_of[id];
+        none_blind &= cov > 0;
+        some_part |= cov > 0 && cov < pixels_of[id];
+      }
+      EXPECT_LE(zp, zw + 0.05) << "field " << id << " event " << e;
+      if (all_whole) EXPECT_EQ(zp, zw) << "field " << id << " event " << e;
+      if (none_blind && some_part && zp < zw - 0.05) ++fewer_looks;
       if (any) {
         ++watched;
         EXPECT_GT(std::stod(z), 0.0) << "field " << id << " event " << e;
@@ -472,9 +506,10 @@ TEST(Simulator, ObservabilityCountsOnlyPassesThatSawTheField) {
     }
     if (!near_threshold) EXPECT_EQ(std::stoi(rows[i][4]), observable) << "field " << id;
   }
-  // Both kinds occur, or the test could not fail.
+  // Each kind occurs, or the test could not fail.
   EXPECT_GT(blind, 0);
   EXPECT_GT(watched, 0);
+  EXPECT_GT(fewer_looks, 0);
 }
 
 TEST(Simulator, CommunesTileTheAnalysisRectangle) {
