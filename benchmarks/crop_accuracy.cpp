@@ -22,24 +22,21 @@
 // the tool's and are refused)
 // scenario = name:seed[:key=value,key=value]   (simulator --set keys)
 // --validation-points N: validate on N pixels drawn at random from the
-// whole map (simple random sample, seeded by the scenario's seed; class from
-// truth/crop_class.tif) instead of the held-out reference polygons, which
-// still train nothing: the probability sample the area intervals assume.
+// whole area by the simulator (its validation_points parameter: a simple
+// random sample with the true classes, reference_points.geojson) instead of
+// the held-out reference polygons, which still train nothing: the
+// probability sample the area intervals assume.
 #include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <map>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-#include <ogr_spatialref.h>
 
 #include "pipeline/crop_features_block.hpp"
 #include "pipeline/errors.hpp"
@@ -208,47 +205,6 @@ MapScore score_map(const std::vector<std::int32_t>& map, const std::vector<std::
   return s;
 }
 
-// The simulator's training polygons plus `n` validation points drawn at
-// random (without replacement) from the pixels with a true class, written
-// as one GeoJSON (lon/lat) for `train`. mt19937_64 is fully specified, so
-// the draw is the same everywhere.
-std::string write_point_validation(const fs::path& sim, std::size_t n, std::uint64_t seed) {
-  auto ds = open_raster((sim / "truth" / "crop_class.tif").string());
-  const int w = ds->GetRasterXSize(), h = ds->GetRasterYSize();
-  std::vector<std::int32_t> truth(static_cast<std::size_t>(w) * h);
-  if (ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, w, h, truth.data(), w, h, GDT_Int32, 0, 0, nullptr) != CE_None)
-    throw std::runtime_error("cannot read the truth map");
-  double gt[6];
-  ds->GetGeoTransform(gt);
-  OGRSpatialReference utm(ds->GetProjectionRef()), ll;
-  ll.importFromEPSG(4326);
-  utm.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  ll.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&utm, &ll));
-  std::vector<std::size_t> cells;
-  for (std::size_t i = 0; i < truth.size(); ++i)
-    if (truth[i] > 0) cells.push_back(i);
-  std::mt19937_64 rng(seed);
-  n = std::min(n, cells.size());
-  for (std::size_t k = 0; k < n; ++k) std::swap(cells[k], cells[k + rng() % (cells.size() - k)]);  // partial Fisher–Yates
-  std::ifstream in(sim / "reference.geojson");
-  nlohmann::json doc = nlohmann::json::parse(in), features = nlohmann::json::array();
-  for (const auto& f : doc["features"])
-    if (f["properties"].value("split", "") == "train") features.push_back(f);
-  for (std::size_t k = 0; k < n; ++k) {
-    const int x = static_cast<int>(cells[k] % static_cast<std::size_t>(w)), y = static_cast<int>(cells[k] / static_cast<std::size_t>(w));
-    double X = gt[0] + (x + 0.5) * gt[1], Y = gt[3] + (y + 0.5) * gt[5];
-    if (!ct || !ct->Transform(1, &X, &Y)) throw std::runtime_error("cannot transform a validation point");
-    features.push_back({{"type", "Feature"},
-                        {"properties", {{"class", truth[cells[k]]}, {"split", "validation"}}},
-                        {"geometry", {{"type", "Point"}, {"coordinates", {X, Y}}}}});
-  }
-  doc["features"] = features;
-  const fs::path out = sim.parent_path() / "reference_points.geojson";
-  std::ofstream(out) << doc.dump();
-  return out.string();
-}
-
 // The error-adjusted areas against the truth: the province table
 // (/qa/crop_area_province) per class, and every commune × class
 // (/communes/crop_area_adjusted_ha ± crop_area_ci95_ha) that has some true
@@ -357,11 +313,13 @@ int main(int argc, char** argv) {
       sim::set_param(p, k, v);
       settings += (settings.empty() ? "" : ", ") + k + "=" + v;
     }
+    // The simulator's random validation points (with the same training
+    // polygons) replace the held-out reference polygons.
+    if (validation_points > 0) sim::set_param(p, "validation_points", std::to_string(validation_points));
     sim::simulate(p, dir / "sim");
     const std::string model = (dir / "model.yml").string();
-    const std::string samples = validation_points > 0
-                                    ? write_point_validation(dir / "sim", validation_points, sc.seed)
-                                    : (dir / "sim" / "reference.geojson").string();
+    const std::string samples =
+        (dir / "sim" / (validation_points > 0 ? "reference_points.geojson" : "reference.geojson")).string();
     if (validation_points > 0) settings += (settings.empty() ? "" : ", ") + std::to_string(validation_points) + " random validation points";
     std::map<std::string, std::string> overrides = {{"samples", samples},
                                                     {"model", model},

@@ -30,6 +30,7 @@ enum Stream : std::uint64_t {
   kStreamCommunes,
   kStreamReference,
   kStreamClaims,
+  kStreamValidationPoints,  // new streams go last: the numbers above name existing seasons
 };
 
 // SplitMix64 finaliser (Steele, Lea & Flood 2014, "Fast splittable

@@ -217,6 +217,10 @@ const std::vector<ParamSpec>& table() {
                           "at least this many reference fields per class (when the class has them)"));
     t.push_back(real_param("validation_fraction", v, &P::validation_fraction, 0, 1,
                            "share of the reference polygons with split = validation"));
+    t.push_back(int_param("validation_points", v, &P::validation_points, 0, 1000000,
+                          "> 0: also write reference_points.geojson, the training polygons plus this many pixels "
+                          "drawn at random over the area with their true class and split = validation: the "
+                          "probability sample the crop-area intervals assume (0 = not written)"));
     t.push_back(real_param("claim_fraction", v, &P::claim_fraction, 0, 1, "share of AWD fields that file an AWD claim"));
     t.push_back(real_param("false_claim_fraction", v, &P::false_claim_fraction, 0, 0.9,
                            "share of AWD claims made for fields that are not AWD"));

@@ -7,9 +7,12 @@
 #include <spdlog/spdlog.h>
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <memory>
 #include <mutex>
+#include <numeric>
 #include <system_error>
 
 #include "kernels/observation_count.hpp"
@@ -112,12 +115,49 @@ void write_vectors(const fs::path& out, const SimulationParams& p, const SimWorl
                 kSegment);
 
   features.clear();
-  for (const ReferenceSample& s : choose_reference(world, p))
+  const std::vector<ReferenceSample> reference = choose_reference(world, p);
+  const std::vector<AttributeDef> reference_attributes = {
+      {"class", true}, {"split", false}, {"field_id", true}, {"class_name", false}};
+  for (const ReferenceSample& s : reference)
     features.push_back({field_polygon(world, s.rect),
                         {s.cls, std::string(s.validation ? "validation" : "train"), s.field_id,
                          std::string(ks::class_name(s.cls))}});
-  write_geojson(out / "reference.geojson", "reference",
-                {{"class", true}, {"split", false}, {"field_id", true}, {"class_name", false}}, features, kSegment);
+  write_geojson(out / "reference.geojson", "reference", reference_attributes, features, kSegment);
+
+  // A sample from an earlier run with points must not outlive this one.
+  std::error_code ec;
+  fs::remove(out / "reference_points.geojson", ec);
+  if (p.validation_points > 0) {
+    // Reference fields are chosen, not drawn: the stratified estimator of
+    // the crop-area intervals assumes a probability sample of the map
+    // (Olofsson et al. 2014, RSE 148:42), which is what a survey of random
+    // points gives. The training polygons, then distinct pixels drawn with
+    // equal probability over the area, each with its true class.
+    features.clear();
+    for (const ReferenceSample& s : reference)
+      if (!s.validation)
+        features.push_back({field_polygon(world, s.rect),
+                            {s.cls, std::string("train"), s.field_id, std::string(ks::class_name(s.cls))}});
+    const RasterGrid grid = analysis_grid(p);
+    std::vector<std::uint32_t> cells(grid.pixels());
+    std::iota(cells.begin(), cells.end(), 0u);
+    const auto n = std::min(cells.size(), static_cast<std::size_t>(p.validation_points));
+    ks::Rng rng(p.seed, {ks::kStreamValidationPoints});
+    for (std::size_t k = 0; k < n; ++k) {  // partial Fisher–Yates
+      const auto j = k + static_cast<std::size_t>(rng.uniform_int(0, static_cast<int>(cells.size() - 1 - k)));
+      std::swap(cells[k], cells[j]);
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+      const int col = static_cast<int>(cells[k] % static_cast<std::uint32_t>(grid.width));
+      const int row = static_cast<int>(cells[k] / static_cast<std::uint32_t>(grid.width));
+      const std::int32_t id = world.field_id_at_px(col + SimWorld::kMargin, row + SimWorld::kMargin);
+      const int cls = world.field(id).cls;
+      auto point = std::make_unique<OGRPoint>(grid.x_center(col), grid.y_center(row));
+      features.push_back({OGRGeometryUniquePtr(point.release()),
+                          {cls, std::string("validation"), id, std::string(ks::class_name(cls))}});
+    }
+    write_geojson(out / "reference_points.geojson", "reference", reference_attributes, features, kSegment);
+  }
 
   features.clear();
   for (const Claim& c : claims)

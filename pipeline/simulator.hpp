@@ -85,6 +85,7 @@ struct SimulationParams {
   double reference_fraction = 0.15;
   int reference_min_per_class = 6;
   double validation_fraction = 0.3;
+  int validation_points = 0;  // > 0: reference_points.geojson, a probability sample for the area intervals
   double claim_fraction = 0.3;        // share of AWD fields that file a claim
   double false_claim_fraction = 0.15;  // share of AWD claims that are false
   double cf_claim_fraction = 0.05;     // share of CF fields that file a CF claim

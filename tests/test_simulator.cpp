@@ -512,6 +512,69 @@ TEST(Simulator, ObservabilityCountsOnlyPassesThatSawTheField) {
   EXPECT_GT(fewer_looks, 0);
 }
 
+// The probability sample the crop-area intervals assume: the training
+// polygons of reference.geojson plus distinct pixels drawn at random, each
+// with its true class; nothing when the parameter is 0.
+TEST(Simulator, ValidationPointsAreARandomSampleWithTheirTrueClass) {
+  EXPECT_FALSE(fs::exists(run_a().dir / "reference_points.geojson"));
+  sim::SimulationParams p = small_params(13);
+  sim::set_param(p, "validation_points", "300");
+  const SimRun& r = run("points", p);
+  gdal_init();
+  std::multiset<std::pair<int, std::string>> train_polygons;  // field, class
+  {
+    auto ds = open_vector((r.dir / "reference.geojson").string());
+    for (auto& f : *ds->GetLayer(0))
+      if (std::string(f->GetFieldAsString("split")) == "train")
+        train_polygons.insert({f->GetFieldAsInteger("field_id"), f->GetFieldAsString("class")});
+  }
+  ASSERT_FALSE(train_polygons.empty());
+  const Raster cls = read_raster(r.dir / "truth/crop_class.tif");
+  const Raster fid = read_raster(r.dir / "truth/field_id.tif");
+  OGRSpatialReference wgs84, utm;
+  wgs84.importFromEPSG(4326);
+  wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  utm.importFromEPSG(32648);
+  utm.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  CoordinateTransformationPtr ct(OGRCreateCoordinateTransformation(&wgs84, &utm));
+  std::multiset<std::pair<int, std::string>> polygons;
+  std::set<std::pair<int, int>> pixels;
+  int points = 0, rice_points = 0;
+  auto ds = open_vector((r.dir / "reference_points.geojson").string());
+  for (auto& f : *ds->GetLayer(0)) {
+    const OGRGeometry* g = f->GetGeometryRef();
+    ASSERT_NE(g, nullptr);
+    if (wkbFlatten(g->getGeometryType()) != wkbPoint) {
+      EXPECT_EQ(std::string(f->GetFieldAsString("split")), "train");
+      polygons.insert({f->GetFieldAsInteger("field_id"), f->GetFieldAsString("class")});
+      continue;
+    }
+    ++points;
+    EXPECT_EQ(std::string(f->GetFieldAsString("split")), "validation");
+    double x = g->toPoint()->getX(), y = g->toPoint()->getY();
+    ASSERT_TRUE(ct->Transform(1, &x, &y));
+    int col = 0, row = 0;
+    ASSERT_TRUE(cls.pixel_of(x, y, col, row));
+    EXPECT_TRUE(pixels.insert({col, row}).second) << "a pixel drawn twice";
+    EXPECT_EQ(f->GetFieldAsInteger("class"), static_cast<int>(cls.at(col, row)));
+    EXPECT_EQ(f->GetFieldAsInteger("field_id"), static_cast<int>(fid.at(col, row)));
+    rice_points += cls.at(col, row) == 1;
+  }
+  EXPECT_EQ(points, 300);
+  EXPECT_EQ(polygons, train_polygons);
+  // Drawn with equal probability: the rice share of the points is the rice
+  // share of the area within 4 binomial σ (≈ 0.03 at 300 points).
+  double rice_px = 0;
+  for (double v : cls.values) rice_px += v == 1;
+  const double share = rice_px / static_cast<double>(cls.values.size());
+  EXPECT_NEAR(rice_points / 300.0, share, 4.0 * std::sqrt(share * (1 - share) / 300.0));
+  // Simulated again into the same folder without points: no stale sample.
+  ds.reset();
+  sim::set_param(p, "validation_points", "0");
+  sim::simulate(p, r.dir);
+  EXPECT_FALSE(fs::exists(r.dir / "reference_points.geojson"));
+}
+
 TEST(Simulator, CommunesTileTheAnalysisRectangle) {
   const SimRun& r = run_a();
   gdal_init();
