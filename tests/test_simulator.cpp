@@ -136,6 +136,16 @@ std::vector<std::vector<std::string>> read_csv(const fs::path& p) {
   return rows;
 }
 
+// GeoJSON lon/lat → the simulator's UTM 48N (EPSG:32648).
+CoordinateTransformationPtr lonlat_to_utm() {
+  OGRSpatialReference wgs84, utm;
+  wgs84.importFromEPSG(4326);
+  wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  utm.importFromEPSG(32648);
+  utm.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  return CoordinateTransformationPtr(OGRCreateCoordinateTransformation(&wgs84, &utm));
+}
+
 int day_of(const std::string& iso, const std::string& season_start) {
   return static_cast<int>((*parse_iso_date(iso.substr(0, 10)) - *parse_iso_date(season_start)).count());
 }
@@ -531,12 +541,7 @@ TEST(Simulator, ValidationPointsAreARandomSampleWithTheirTrueClass) {
   ASSERT_FALSE(train_polygons.empty());
   const Raster cls = read_raster(r.dir / "truth/crop_class.tif");
   const Raster fid = read_raster(r.dir / "truth/field_id.tif");
-  OGRSpatialReference wgs84, utm;
-  wgs84.importFromEPSG(4326);
-  wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  utm.importFromEPSG(32648);
-  utm.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  CoordinateTransformationPtr ct(OGRCreateCoordinateTransformation(&wgs84, &utm));
+  const CoordinateTransformationPtr ct = lonlat_to_utm();
   std::multiset<std::pair<int, std::string>> polygons;
   std::set<std::pair<int, int>> pixels;
   int points = 0, rice_points = 0;
@@ -580,12 +585,7 @@ TEST(Simulator, CommunesTileTheAnalysisRectangle) {
   gdal_init();
   auto ds = open_vector((r.dir / "communes.geojson").string());
   OGRLayer* layer = ds->GetLayer(0);
-  OGRSpatialReference wgs84, utm;
-  wgs84.importFromEPSG(4326);
-  wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  utm.importFromEPSG(32648);
-  utm.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  CoordinateTransformationPtr ct(OGRCreateCoordinateTransformation(&wgs84, &utm));
+  const CoordinateTransformationPtr ct = lonlat_to_utm();
   double area = 0;
   OGREnvelope all;
   int n = 0;
