@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "kernels/area_estimate.hpp"
 #include "kernels/validation_bootstrap.hpp"
@@ -25,6 +26,13 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
   constexpr std::uint64_t kBootstrapSeed = 20141101;  // Olofsson et al. 2014's issue month, nothing more
   const auto replicates = kernels::bootstrap_confusion(view.polygons, static_cast<int>(C), kReplicates, kBootstrapSeed);
   const auto units = kernels::units_per_stratum(view.polygons, static_cast<int>(C));
+  // A sample of single pixels (points) can be Olofsson's probability sample
+  // (random points over the map); reference fields cannot. Say which.
+  const bool points =
+      !view.polygons.empty() && std::all_of(view.polygons.begin(), view.polygons.end(), [](const auto& u) {
+        return std::accumulate(u.mapped.begin(), u.mapped.end(), std::int64_t{0}) == 1;
+      });
+  const std::string unit_name = points ? "validation points" : "validation polygons";
   const std::string interval =
       view.polygons.empty()
           ? "ci95 is the half-width (± ha) of Olofsson's Eq. 11 (an error-free map class adds the variance of "
@@ -33,8 +41,9 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
             "too narrow"
           : "ci95 is the half-width (± ha): 1.96 × the standard deviation of the adjusted area over " +
                 std::to_string(kReplicates) + " bootstrap resamples of the " + std::to_string(view.polygons.size()) +
-                " validation polygons (whole polygons, redrawn within their reference class: a polygon's pixels "
-                "share its errors), never narrower than Olofsson's Eq. 10-11, in which a map class whose "
+                " " + unit_name +
+                " (whole units, redrawn within their reference class: a polygon's pixels share its errors), never "
+                "narrower than Olofsson's Eq. 10-11, in which a map class whose "
                 "sample is made of fewer polygons than pixels counts the variance of its share in effective "
                 "polygons u (Kish) with r of them right, Beta(r+1, u-r+1) under a uniform prior, when that is "
                 "larger, and a map class no validation sample fell in gets the uniform prior's W^2/12 instead of 0";
@@ -76,10 +85,13 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
   out.set_attribute("/communes/crop_area_ci95_ha", "bounds",
                     "the interval is [max(0, adjusted - ci95), adjusted + ci95]: an area is never negative");
   const std::string method =
-      "stratified error-adjusted area, strata = map classes, validation polygons of the model "
-      "(Olofsson et al. 2014, RSE 148:42, Eqs. 9-10); " + interval +
-      ". The validation polygons are reference fields, not a probability sample of the map: the interval is "
-      "indicative.";
+      "stratified error-adjusted area, strata = map classes, " + unit_name +
+      " of the model (Olofsson et al. 2014, RSE 148:42, Eqs. 9-10); " + interval +
+      (points ? ". The validation sample is single pixels (points): drawn at random over the map, as Olofsson's "
+                "design asks, they are the probability sample the estimator assumes; chosen otherwise, the "
+                "interval is indicative."
+              : ". The validation polygons are reference fields, not a probability sample of the map: the "
+                "interval is indicative.");
   out.set_attribute("/communes/crop_area_adjusted_ha", "method", method);
   out.set_attribute("/communes/crop_area_ci95_ha", "method", method);
   out.set_attribute("/communes/crop_area_adjusted_ha", "validation_of", validation_of);

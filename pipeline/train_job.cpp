@@ -368,7 +368,8 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
 std::string format_train_report(const TrainSummary& s) {
   std::ostringstream os;
   char buf[256];
-  std::snprintf(buf, sizeof buf, "validation: %zu pixels of %zu polygons (training: %zu pixels of %zu polygons)\n",
+  std::snprintf(buf, sizeof buf,
+                "validation: %zu pixels of %zu units (polygons or points; training: %zu pixels of %zu polygons)\n",
                 s.validation_pixels, s.validation_polygons, s.train_pixels, s.train_polygons);
   os << buf;
   if (!s.radar_context.empty())

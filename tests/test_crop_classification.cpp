@@ -582,6 +582,16 @@ TEST(CropIntegration, ValidationPointsAreOnePixelSamplingUnitsEach) {
   ASSERT_EQ(m.map_validation_polygons.size(), points);
   for (const auto& unit : m.map_validation_polygons)
     EXPECT_EQ(std::accumulate(unit.mapped.begin(), unit.mapped.end(), std::int64_t{0}), 1);
+  {
+    // The result says its intervals rest on points, which a random draw
+    // makes the probability sample the estimator assumes.
+    Config run_cfg = cfg;
+    run_cfg.out = (dir / "points.h5").string();
+    run_job(run_cfg);
+    const std::string method = ResultReader(run_cfg.out).attribute_string("/qa/crop_area_province", "method");
+    EXPECT_NE(method.find("validation points"), std::string::npos) << method;
+    EXPECT_NE(method.find("probability sample the estimator assumes"), std::string::npos) << method;
+  }
   // Communes and claims stay polygons only.
   OGRSpatialReference utm;
   ASSERT_TRUE(parse_crs("EPSG:32648", utm));
