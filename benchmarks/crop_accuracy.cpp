@@ -318,8 +318,10 @@ int main(int argc, char** argv) {
     if (validation_points > 0) sim::set_param(p, "validation_points", std::to_string(validation_points));
     sim::simulate(p, dir / "sim");
     const std::string model = (dir / "model.yml").string();
+    // Whether the points came from --validation-points or a scenario's own
+    // validation_points setting.
     const std::string samples =
-        (dir / "sim" / (validation_points > 0 ? "reference_points.geojson" : "reference.geojson")).string();
+        (dir / "sim" / (p.validation_points > 0 ? "reference_points.geojson" : "reference.geojson")).string();
     if (validation_points > 0) settings += (settings.empty() ? "" : ", ") + std::to_string(validation_points) + " random validation points";
     std::map<std::string, std::string> overrides = {{"samples", samples},
                                                     {"model", model},

@@ -28,11 +28,14 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
   const auto units = kernels::units_per_stratum(view.polygons, static_cast<int>(C));
   // A sample of single pixels (points) can be Olofsson's probability sample
   // (random points over the map); reference fields cannot. Say which.
-  const bool points =
-      !view.polygons.empty() && std::all_of(view.polygons.begin(), view.polygons.end(), [](const auto& u) {
+  const auto single_pixel =
+      static_cast<std::size_t>(std::count_if(view.polygons.begin(), view.polygons.end(), [](const auto& u) {
         return std::accumulate(u.mapped.begin(), u.mapped.end(), std::int64_t{0}) == 1;
-      });
-  const std::string unit_name = points ? "validation points" : "validation polygons";
+      }));
+  const bool points = !view.polygons.empty() && single_pixel == view.polygons.size();
+  const std::string unit_name = points              ? "validation points"
+                                : single_pixel == 0 ? "validation polygons"
+                                                    : "validation units (points and polygons)";
   const std::string interval =
       view.polygons.empty()
           ? "ci95 is the half-width (± ha) of Olofsson's Eq. 11 (an error-free map class adds the variance of "
@@ -90,8 +93,8 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
       (points ? ". The validation sample is single pixels (points): drawn at random over the map, as Olofsson's "
                 "design asks, they are the probability sample the estimator assumes; chosen otherwise, the "
                 "interval is indicative."
-              : ". The validation polygons are reference fields, not a probability sample of the map: the "
-                "interval is indicative.");
+              : ". The validation sample is (or includes) reference fields, not a probability sample of the map: "
+                "the interval is indicative.");
   out.set_attribute("/communes/crop_area_adjusted_ha", "method", method);
   out.set_attribute("/communes/crop_area_ci95_ha", "method", method);
   out.set_attribute("/communes/crop_area_adjusted_ha", "validation_of", validation_of);

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <numeric>
@@ -85,11 +86,18 @@ NearestMap nearest_map(const RasterGrid& analysis, const RasterGrid& scene) {
 
 std::string paddymrv_toml(const SimulationParams& p) {
   return "# Configuration for the simulated season written by `paddymrv simulate`.\n"
-         "# Reference samples for `paddymrv train`: reference.geojson; ground truth: truth/.\n"
+         "# Reference samples for `paddymrv train`: reference.geojson (and, with validation_points,\n"
+         "# reference_points.geojson: the training polygons plus random validation points); ground truth: truth/.\n"
          "[season]\n"
-         "name = " + toml_quote(p.season_name) + "\n"
-         "start = " + toml_quote(p.season_start) + "\n"
-         "end = " + toml_quote(p.season_end) + "\n"
+         "name = " +
+         toml_quote(p.season_name) +
+         "\n"
+         "start = " +
+         toml_quote(p.season_start) +
+         "\n"
+         "end = " +
+         toml_quote(p.season_end) +
+         "\n"
          "\n[grid]\n"
          "crs = \"EPSG:32648\"\n"
          "resolution = 10.0\n"
@@ -119,26 +127,35 @@ void write_vectors(const fs::path& out, const SimulationParams& p, const SimWorl
   const std::vector<AttributeDef> reference_attributes = {
       {"class", true}, {"split", false}, {"field_id", true}, {"class_name", false}};
   for (const ReferenceSample& s : reference)
-    features.push_back({field_polygon(world, s.rect),
-                        {s.cls, std::string(s.validation ? "validation" : "train"), s.field_id,
-                         std::string(ks::class_name(s.cls))}});
+    features.push_back(
+        {field_polygon(world, s.rect),
+         {s.cls, std::string(s.validation ? "validation" : "train"), s.field_id, std::string(ks::class_name(s.cls))}});
   write_geojson(out / "reference.geojson", "reference", reference_attributes, features, kSegment);
 
   // A sample from an earlier run with points must not outlive this one.
   std::error_code ec;
   fs::remove(out / "reference_points.geojson", ec);
+  if (ec)
+    throw Error((out / "reference_points.geojson").string() + ": cannot remove the earlier sample: " + ec.message());
   if (p.validation_points > 0) {
     // Reference fields are chosen, not drawn: the stratified estimator of
     // the crop-area intervals assumes a probability sample of the map
     // (Olofsson et al. 2014, RSE 148:42), which is what a survey of random
     // points gives. The training polygons, then distinct pixels drawn with
-    // equal probability over the area, each with its true class.
+    // equal probability over the area, each with its true class. Points go
+    // last: `train` burns the features in order, so a point inside a
+    // training field keeps its pixel for validation (the field loses it)
+    // and the sample stays a draw over the whole area.
     features.clear();
     for (const ReferenceSample& s : reference)
       if (!s.validation)
         features.push_back({field_polygon(world, s.rect),
                             {s.cls, std::string("train"), s.field_id, std::string(ks::class_name(s.cls))}});
     const RasterGrid grid = analysis_grid(p);
+    // Pixel indices and Rng::uniform_int are 32-bit: fine up to the
+    // parameters' 40000² px (1.6·10⁹); refuse rather than draw badly beyond.
+    if (grid.pixels() > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
+      throw Error("simulate: validation_points needs an area below 2^31 pixels");
     std::vector<std::uint32_t> cells(grid.pixels());
     std::iota(cells.begin(), cells.end(), 0u);
     const auto n = std::min(cells.size(), static_cast<std::size_t>(p.validation_points));

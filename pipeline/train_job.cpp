@@ -217,8 +217,8 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
   summary.train_polygons = tpolys.size();
   summary.validation_polygons = vpolys.size();
   if (yt.empty()) throw InputError(samples_path + ": no reference pixel falls on the analysis grid");
-  spdlog::info("training on {} pixels of {} polygons, validating on {} pixels of {} polygons", yt.size(),
-               tpolys.size(), yv.size(), vpolys.size());
+  spdlog::info("training on {} pixels of {} polygons, validating on {} pixels of {} units (polygons or points)",
+               yt.size(), tpolys.size(), yv.size(), vpolys.size());
 
   kernels::ForestParams fp;
   fp.trees = cfg.classifier_trees;

@@ -527,9 +527,13 @@ TEST(Simulator, ObservabilityCountsOnlyPassesThatSawTheField) {
 // with its true class; nothing when the parameter is 0.
 TEST(Simulator, ValidationPointsAreARandomSampleWithTheirTrueClass) {
   EXPECT_FALSE(fs::exists(run_a().dir / "reference_points.geojson"));
-  sim::SimulationParams p = small_params(13);
+  sim::SimulationParams p = small_params(7);
   sim::set_param(p, "validation_points", "300");
   const SimRun& r = run("points", p);
+  // Its own random stream: everything else is the season without points.
+  for (const char* f : {"reference.geojson", "claims.geojson", "communes.geojson", "items.json", "truth/fields.csv",
+                        "truth/observability.csv", "truth/crop_class.tif"})
+    EXPECT_EQ(file_bytes(r.dir / f), file_bytes(run_a().dir / f)) << f;
   gdal_init();
   std::multiset<std::pair<int, std::string>> train_polygons;  // field, class
   {
@@ -545,6 +549,7 @@ TEST(Simulator, ValidationPointsAreARandomSampleWithTheirTrueClass) {
   std::multiset<std::pair<int, std::string>> polygons;
   std::set<std::pair<int, int>> pixels;
   int points = 0, rice_points = 0;
+  std::array<int, 4> quadrant{};  // points per quarter of the grid
   auto ds = open_vector((r.dir / "reference_points.geojson").string());
   for (auto& f : *ds->GetLayer(0)) {
     const OGRGeometry* g = f->GetGeometryRef();
@@ -564,7 +569,11 @@ TEST(Simulator, ValidationPointsAreARandomSampleWithTheirTrueClass) {
     EXPECT_EQ(f->GetFieldAsInteger("class"), static_cast<int>(cls.at(col, row)));
     EXPECT_EQ(f->GetFieldAsInteger("field_id"), static_cast<int>(fid.at(col, row)));
     rice_points += cls.at(col, row) == 1;
+    ++quadrant[static_cast<std::size_t>((col >= cls.width / 2) + 2 * (row >= cls.height / 2))];
   }
+  // Spread over the whole area, not the first rows: each quarter within 4σ
+  // of a quarter of the points.
+  for (int q : quadrant) EXPECT_NEAR(q, 75.0, 4.0 * std::sqrt(300 * 0.25 * 0.75)) << "points per quarter";
   EXPECT_EQ(points, 300);
   EXPECT_EQ(polygons, train_polygons);
   // Drawn with equal probability: the rice share of the points is the rice
