@@ -89,15 +89,9 @@ std::string paddymrv_toml(const SimulationParams& p) {
          "# Reference samples for `paddymrv train`: reference.geojson (and, with validation_points,\n"
          "# reference_points.geojson: the training polygons plus random validation points); ground truth: truth/.\n"
          "[season]\n"
-         "name = " +
-         toml_quote(p.season_name) +
-         "\n"
-         "start = " +
-         toml_quote(p.season_start) +
-         "\n"
-         "end = " +
-         toml_quote(p.season_end) +
-         "\n"
+         "name = " + toml_quote(p.season_name) + "\n"
+         "start = " + toml_quote(p.season_start) + "\n"
+         "end = " + toml_quote(p.season_end) + "\n"
          "\n[grid]\n"
          "crs = \"EPSG:32648\"\n"
          "resolution = 10.0\n"
