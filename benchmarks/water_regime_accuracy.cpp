@@ -15,6 +15,7 @@
 #include <map>
 #include <sstream>
 
+#include "kernels/claim_verdict.hpp"
 #include "kernels/flood_cycle.hpp"
 #include "kernels/observation_count.hpp"
 #include "pipeline/dates.hpp"
@@ -267,7 +268,7 @@ int main(int argc, char** argv) {
       for (std::string c; std::getline(ss, c, ',');) col.push_back(c);
       if (col.size() < 6) continue;
       claim_true[col[0]] = col[5] == "true";
-      const int field_id = std::stoi(col[2]), claimed = col[1] == "AWD" ? 3 : col[1] == "CF" ? 1 : 2;
+      const int field_id = std::stoi(col[2]), claimed = static_cast<int>(kernels::claimed_regime(col[1]));
       const auto seen = observable.find(field_id);
       claim_seen_true[col[0]] = seen != observable.end() ? seen->second == claimed : claim_true[col[0]];
     }

@@ -37,18 +37,23 @@ const char* why_undetermined(RegimeReason r) {
 
 }  // namespace
 
+WaterRegime claimed_regime(const std::string& practice) {
+  const std::string p = upper(practice);
+  if (p == "AWD" || p == "MULTIPLE_DRAINAGE" || p == "MULTIPLE") return WaterRegime::multiple_drainage;
+  if (p == "SINGLE" || p == "SINGLE_DRAINAGE" || p == "MSD") return WaterRegime::single_drainage;
+  if (p == "CF" || p == "CONTINUOUSLY_FLOODED") return WaterRegime::continuously_flooded;
+  return WaterRegime::undetermined;
+}
+
 ClaimDecision decide_claim(const std::string& practice, const FloodCycle& c, double rice_fraction,
                            double min_rice_fraction) {
-  const std::string p = upper(practice);
-  int wanted = 0;  // drainage events the practice needs: AWD ≥ 2, single ≥ 1, CF = 0
-  if (p == "AWD" || p == "MULTIPLE_DRAINAGE" || p == "MULTIPLE") {
-    wanted = 2;
-  } else if (p == "SINGLE" || p == "SINGLE_DRAINAGE" || p == "MSD") {
-    wanted = 1;
-  } else if (p == "CF" || p == "CONTINUOUSLY_FLOODED") {
-    wanted = 0;
-  } else {
-    return {Verdict::insufficient_data, "unknown practice '" + practice + "'"};
+  // Drainage events the practice needs: AWD ≥ 2, single ≥ 1, CF = 0.
+  int wanted = 0;
+  switch (claimed_regime(practice)) {
+    case WaterRegime::multiple_drainage: wanted = 2; break;
+    case WaterRegime::single_drainage: wanted = 1; break;
+    case WaterRegime::continuously_flooded: wanted = 0; break;
+    default: return {Verdict::insufficient_data, "unknown practice '" + practice + "'"};
   }
   char buf[160];
   if (rice_fraction < min_rice_fraction) {

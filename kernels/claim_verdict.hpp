@@ -26,8 +26,13 @@ struct ClaimDecision {
   std::string reason;
 };
 
-// practice: AWD (multiple drainage), SINGLE (single drainage), CF
-// (continuous flooding), case-insensitive. rice_fraction: share of the
+// The IPCC regime a claimed practice asserts: AWD / MULTIPLE_DRAINAGE /
+// MULTIPLE → multiple drainage, SINGLE / SINGLE_DRAINAGE / MSD → single
+// drainage, CF / CONTINUOUSLY_FLOODED → continuously flooded
+// (case-insensitive); undetermined for an unknown practice.
+WaterRegime claimed_regime(const std::string& practice);
+
+// practice: as claimed_regime. rice_fraction: share of the
 // field's pixels in the rice mask.
 ClaimDecision decide_claim(const std::string& practice, const FloodCycle& cycle, double rice_fraction,
                            double min_rice_fraction);

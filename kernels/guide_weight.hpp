@@ -22,7 +22,7 @@ namespace guide_detail {
 // guided vote filter's time.
 constexpr double kSpan = 20.0;
 constexpr int kSteps = 64;
-inline const std::array<double, static_cast<std::size_t>(kSpan* kSteps) + 1> kExp = [] {
+inline const std::array<double, static_cast<std::size_t>(kSpan * kSteps) + 1> kExp = [] {
   std::array<double, static_cast<std::size_t>(kSpan * kSteps) + 1> t{};
   for (std::size_t q = 0; q < t.size(); ++q) t[q] = std::exp(-static_cast<double>(q) / kSteps);
   return t;
@@ -49,7 +49,6 @@ class GuideWeight {
  public:
   // dims > 0, bandwidth > 0 (the caller checks and names its own parameter).
   GuideWeight(int dims, double bandwidth) : dims_(dims), inv_h2_(1.0 / (bandwidth * bandwidth * dims)) {}
-  int dims() const { return dims_; }
   // a, b: `dims` guide values each. NaN in a guide gives 0.
   double operator()(const float* a, const float* b) const {
     const double e = guide_detail::squared_distance(a, b, dims_) * inv_h2_;

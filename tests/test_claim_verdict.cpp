@@ -56,3 +56,14 @@ TEST(ClaimVerdict, ContinuousFloodingAndSingleDrainage) {
   EXPECT_EQ(decide_claim("single", cycle(WaterRegime::continuously_flooded, 0), 1, 0.5).verdict,
             Verdict::not_verified);
 }
+
+// One reading of a claimed practice, shared by the verdict and the accuracy
+// benchmark that scores verdicts.
+TEST(ClaimVerdict, PracticeNamesTheRegimeItClaims) {
+  EXPECT_EQ(claimed_regime("AWD"), WaterRegime::multiple_drainage);
+  EXPECT_EQ(claimed_regime("multiple_drainage"), WaterRegime::multiple_drainage);
+  EXPECT_EQ(claimed_regime("Single"), WaterRegime::single_drainage);
+  EXPECT_EQ(claimed_regime("MSD"), WaterRegime::single_drainage);
+  EXPECT_EQ(claimed_regime("cf"), WaterRegime::continuously_flooded);
+  EXPECT_EQ(claimed_regime("organic"), WaterRegime::undetermined);
+}
