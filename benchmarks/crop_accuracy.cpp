@@ -214,6 +214,7 @@ struct AreaScore {
   double adjusted_error_ha = 0, mapped_error_ha = 0;  // province, Σ over classes
   int covered = 0, cells = 0;                        // province classes with true area
   int commune_covered = 0, commune_cells = 0;
+  double commune_adjusted_error_ha = 0, commune_mapped_error_ha = 0;  // Σ over communes × classes
 };
 
 AreaScore score_areas(const ResultReader& r, const Config& cfg, const std::vector<std::int32_t>& truth,
@@ -221,6 +222,7 @@ AreaScore score_areas(const ResultReader& r, const Config& cfg, const std::vecto
   AreaScore a;
   const auto adjusted = r.read<double>("/communes/crop_area_adjusted_ha");
   const auto ci = r.read<double>("/communes/crop_area_ci95_ha");
+  const auto commune_mapped = r.read<double>("/communes/crop_area_ha");
   const std::size_t C = cfg.classes.size(), n = adjusted.size() / C;
   const double pixel_ha = cfg.grid_resolution * cfg.grid_resolution / 1e4;
   // Pixels counted as integers, times the pixel area once: summing 0.01 ha
@@ -241,6 +243,8 @@ AreaScore score_areas(const ResultReader& r, const Config& cfg, const std::vecto
   for (std::size_t k = 0; k < n * C; ++k) true_ha[k] = static_cast<double>(true_px[k]) * pixel_ha;
   for (std::size_t c = 0; c < C; ++c) province_ha[c] = static_cast<double>(province_px[c]) * pixel_ha;
   for (std::size_t k = 0; k < n * C; ++k) {
+    a.commune_adjusted_error_ha += std::abs(adjusted[k] - true_ha[k]);
+    a.commune_mapped_error_ha += std::abs(commune_mapped[k] - true_ha[k]);
     if (true_ha[k] <= 0) continue;
     ++a.commune_cells;
     a.commune_covered += std::abs(adjusted[k] - true_ha[k]) <= ci[k] + tolerance;
@@ -300,8 +304,9 @@ int main(int argc, char** argv) {
   }
   std::printf("| scenario | seed | settings | majority | val OA | baseline val OA | val margin | interior OA | "
               "baseline interior OA | interior margin | rice F1 | baseline rice F1 | all-pixel OA | baseline all-pixel OA | "
-              "run s | province Σ\\|adjusted − truth\\| ha (mapped) | province classes in 95 %% CI | commune × class in 95 %% CI |\n"
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+              "run s | province Σ\\|adjusted − truth\\| ha (mapped) | province classes in 95 %% CI | commune × class in 95 %% CI | "
+              "commune Σ\\|adjusted − truth\\| ha (mapped) |\n"
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   int status = 0;
   for (const auto& sc : scenarios) {
     const fs::path dir = out / (sc.name + "_" + std::to_string(sc.seed));
@@ -394,14 +399,14 @@ int main(int argc, char** argv) {
         status = 1;
       }
       const AreaScore as = score_areas(ResultReader(rc.out), cfg, truth, commune);
-      std::printf("| %s | %llu | %s | %s | %.4f | %.4f | %+.1f pt | %.4f | %.4f | %+.1f pt | %.4f | %.4f | %.4f | %.4f | %.1f | %.1f (%.1f) | %d/%d | %d/%d |\n",
+      std::printf("| %s | %llu | %s | %s | %.4f | %.4f | %+.1f pt | %.4f | %.4f | %+.1f pt | %.4f | %.4f | %.4f | %.4f | %.1f | %.1f (%.1f) | %d/%d | %d/%d | %.1f (%.1f) |\n",
                   sc.name.c_str(), static_cast<unsigned long long>(sc.seed),
                   settings.empty() ? "demo defaults" : settings.c_str(),
                   f.label().c_str(), m.val_oa,
                   ts.baseline_accuracy.overall, 100 * (m.val_oa - ts.baseline_accuracy.overall), m.interior_oa,
                   base.interior_oa, 100 * (m.interior_oa - base.interior_oa), m.rice_f1, base.rice_f1, m.all_oa, base.all_oa,
                   run_s, as.adjusted_error_ha, as.mapped_error_ha, as.covered, as.cells, as.commune_covered,
-                  as.commune_cells);
+                  as.commune_cells, as.commune_adjusted_error_ha, as.commune_mapped_error_ha);
       std::fflush(stdout);
     }
   }

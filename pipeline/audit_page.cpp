@@ -117,8 +117,8 @@ void crops_section(Html& h, const ResultReader& r, const CommuneColumns& c) {
   const auto adjusted = r.read<double>("/communes/crop_area_adjusted_ha");
   const auto ci = r.read<double>("/communes/crop_area_ci95_ha");
   const std::size_t k = labels.size(), n = c.code.size();
-  h.os << "<h2>Crop areas</h2>\n<p>Mapped area, and the error-adjusted area with its 95 % interval (Olofsson et al. "
-       << "2014; the lower end stops at 0): " << esc(r.attribute_string("/communes/crop_area_adjusted_ha", "method"))
+  h.os << "<h2>Crop areas</h2>\n<p>Mapped area, and the error-adjusted area with its 95 % interval (the lower end "
+       << "stops at 0): " << esc(r.attribute_string("/communes/crop_area_adjusted_ha", "method"))
        << "</p>\n";
   std::vector<std::string> header = {"code", "commune"};
   std::vector<bool> numeric = {false, false};

@@ -91,6 +91,16 @@ void save_crop_model(const CropModel& m, const std::string& path) {
     if (!m.validation_polygons.empty()) fs << "validation_polygons" << flatten(m.validation_polygons, m.classes.size());
     if (!m.map_validation_polygons.empty())
       fs << "map_validation_polygons" << flatten(m.map_validation_polygons, m.classes.size());
+    if (!m.validation_pixels.empty()) {
+      std::vector<double> xy;
+      std::vector<int> cls;
+      for (const auto& v : m.validation_pixels) {
+        xy.push_back(v.x), xy.push_back(v.y);
+        cls.push_back(v.unit), cls.push_back(v.forest), cls.push_back(v.map);
+      }
+      fs << "validation_pixel_xy" << xy;               // x, y per pixel
+      fs << "validation_pixel_unit_classes" << cls;    // unit, forest class, map class per pixel
+    }
     fs << "metadata" << "{";
     for (const auto& [k, v] : m.metadata) fs << k << v;
     fs << "}";
@@ -153,6 +163,39 @@ CropModel load_crop_model(const std::string& path) {
       // describe another sample than the areas.
       if (kernels::confusion_of(*polygons, static_cast<int>(m.classes.size())).n != matrix->n)
         throw InputError(path + ": " + key + " do not add up to their confusion matrix");
+    }
+    if (!fs["validation_pixel_xy"].empty()) {
+      std::vector<double> xy;
+      std::vector<int> cls;
+      fs["validation_pixel_xy"] >> xy;
+      fs["validation_pixel_unit_classes"] >> cls;
+      const std::size_t n = xy.size() / 2, C = m.classes.size();
+      if (xy.size() != 2 * n || cls.size() != 3 * n)
+        throw InputError(path + ": validation_pixel_xy and validation_pixel_unit_classes disagree in size");
+      // They must be the pixels the per-unit validations count, or the
+      // commune areas would be corrected with another sample than the province's.
+      std::vector<kernels::ValidationPolygon> forest(m.validation_polygons.size()), map(forest.size());
+      for (std::size_t u = 0; u < forest.size(); ++u) {
+        forest[u] = map[u] = {m.validation_polygons[u].reference, std::vector<std::int64_t>(C, 0)};
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        const CropModel::ValidationPixel v{xy[2 * i], xy[2 * i + 1], cls[3 * i], cls[3 * i + 1], cls[3 * i + 2]};
+        const bool ok = v.unit >= 0 && static_cast<std::size_t>(v.unit) < forest.size() && v.forest >= 0 &&
+                        static_cast<std::size_t>(v.forest) < C && v.map >= -1 && v.map < static_cast<int>(C);
+        if (!ok) throw InputError(path + ": validation pixel " + std::to_string(i) + " names no unit or class");
+        ++forest[static_cast<std::size_t>(v.unit)].mapped[static_cast<std::size_t>(v.forest)];
+        if (v.map >= 0) ++map[static_cast<std::size_t>(v.unit)].mapped[static_cast<std::size_t>(v.map)];
+        m.validation_pixels.push_back(v);
+      }
+      auto same = [](const std::vector<kernels::ValidationPolygon>& a, const std::vector<kernels::ValidationPolygon>& b) {
+        if (a.size() != b.size()) return false;
+        for (std::size_t u = 0; u < a.size(); ++u)
+          if (a[u].reference != b[u].reference || a[u].mapped != b[u].mapped) return false;
+        return true;
+      };
+      if (!same(forest, m.validation_polygons) ||
+          (!m.map_validation_polygons.empty() && !same(map, m.map_validation_polygons)))
+        throw InputError(path + ": the validation pixels do not add up to the validation units");
     }
     const cv::FileNode meta = fs["metadata"];
     for (auto it = meta.begin(); it != meta.end(); ++it) m.metadata[(*it).name()] = static_cast<std::string>(*it);

@@ -44,6 +44,17 @@ struct CropModel {
   // matrices), for the polygon bootstrap of the area intervals. Empty in
   // models written before it.
   std::vector<kernels::ValidationPolygon> validation_polygons, map_validation_polygons;
+  // Every validation pixel: its cell centre in the grid CRS, its unit (index
+  // into validation_polygons) and the class the forest and the map gave it
+  // (matrix indices; map −1 when the model holds no map validation). Per
+  // commune, the areas are corrected with the errors of the pixels inside
+  // the commune (kernels/domain_area_estimate.hpp). Empty in models written
+  // before it: the communes then get the province's errors.
+  struct ValidationPixel {
+    double x = 0, y = 0;
+    int unit = 0, forest = 0, map = -1;
+  };
+  std::vector<ValidationPixel> validation_pixels;
   std::map<std::string, std::string> metadata;  // created_utc, samples, seed, pixels, season …
   cv::Ptr<cv::ml::RTrees> forest;               // what the file stores
   kernels::FlatForest flat_forest;              // what train and run predict with; built by set_forest

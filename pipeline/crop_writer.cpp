@@ -3,17 +3,47 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
+#include <map>
 #include <numeric>
+#include <tuple>
 
 #include "kernels/area_estimate.hpp"
+#include "kernels/domain_area_estimate.hpp"
 #include "kernels/validation_bootstrap.hpp"
 
 namespace paddymrv {
 
+std::vector<int> validation_pixel_communes(const CropModel& model, const PolygonLayer& communes,
+                                           const AnalysisGrid& grid) {
+  const auto& px = model.validation_pixels;
+  std::vector<int> out(px.size(), -1);
+  // Each unit's pixels on the grid, rasterised once over their bounding window.
+  std::map<int, std::vector<std::pair<std::size_t, std::pair<int, int>>>> by_unit;
+  for (std::size_t i = 0; i < px.size(); ++i) {
+    const double col = std::floor((px[i].x - grid.origin_x) / grid.resolution);
+    const double row = std::floor((grid.origin_y - px[i].y) / grid.resolution);
+    if (!(col >= 0 && row >= 0 && col < grid.width && row < grid.height)) continue;  // off this run's grid
+    by_unit[px[i].unit].push_back({i, {static_cast<int>(col), static_cast<int>(row)}});
+  }
+  std::vector<std::int32_t> idx;
+  for (const auto& [unit, members] : by_unit) {
+    int x0 = INT_MAX, y0 = INT_MAX, x1 = INT_MIN, y1 = INT_MIN;
+    for (const auto& [i, c] : members)
+      x0 = std::min(x0, c.first), y0 = std::min(y0, c.second), x1 = std::max(x1, c.first), y1 = std::max(y1, c.second);
+    const PixelWindow w{x0, y0, x1 - x0 + 1, y1 - y0 + 1};
+    communes.rasterize(grid, w, idx);
+    for (const auto& [i, c] : members)
+      out[i] = idx[static_cast<std::size_t>(c.second - y0) * static_cast<std::size_t>(w.width) +
+                   static_cast<std::size_t>(c.first - x0)];
+  }
+  return out;
+}
+
 double write_crop_results(ResultWriter& out, const CropModel& model, const std::string& model_path,
                           const std::string& post_processing, const std::vector<std::int64_t>& crop_pixels,
-                          std::size_t n, double pixel_area_ha) {
+                          std::size_t n, double pixel_area_ha, const std::vector<int>& validation_commune) {
   const std::size_t C = model.classes.size();
   const auto view = model.validation_for(post_processing);
   const kernels::ConfusionMatrix& validation = view.matrix;
@@ -69,14 +99,41 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
       area[i * C + c] = static_cast<double>(crop_pixels[i * C + c]) * pixel_area_ha;
       province[c] += area[i * C + c];
     }
-  // Per commune: the commune's mapped shares as strata weights with the
-  // province's validation sample (the only one there is) — the same
-  // estimator applied to each commune's map.
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::vector<double> mapped(area.begin() + static_cast<std::ptrdiff_t>(i * C),
-                                     area.begin() + static_cast<std::ptrdiff_t>((i + 1) * C));
-    const auto e = kernels::stratified_area_estimate(validation, mapped, replicates, units);
-    for (std::size_t c = 0; c < C; ++c) adjusted[i * C + c] = e.adjusted[c], ci[i * C + c] = e.ci95[c];
+  // Per commune: each commune's map corrected with the errors of the
+  // validation pixels inside it (the difference estimator), when the model
+  // says where its validation pixels lie. A model from before does not: the
+  // province's errors then stand for every commune's (the synthetic
+  // estimator), which the method attribute says.
+  const bool by_commune =
+      !model.validation_pixels.empty() && validation_commune.size() == model.validation_pixels.size();
+  std::vector<std::int64_t> pixels_in(n, 0);
+  if (by_commune) {
+    std::map<std::tuple<int, int, int>, std::int64_t> count;  // unit, commune, map class → pixels
+    for (std::size_t i = 0; i < model.validation_pixels.size(); ++i) {
+      const auto& v = model.validation_pixels[i];
+      const int cls = of_map ? v.map : v.forest;
+      if (cls < 0) continue;  // not counted by the view's units either
+      ++count[{v.unit, validation_commune[i], cls}];
+      if (validation_commune[i] >= 0 && static_cast<std::size_t>(validation_commune[i]) < n)
+        ++pixels_in[static_cast<std::size_t>(validation_commune[i])];
+    }
+    std::vector<kernels::DomainUnit> units_by_commune(view.polygons.size());
+    for (std::size_t u = 0; u < view.polygons.size(); ++u) units_by_commune[u].reference = view.polygons[u].reference;
+    for (const auto& [key, pixels] : count) {
+      const auto [unit, commune, cls] = key;
+      units_by_commune[static_cast<std::size_t>(unit)].pixels.push_back({commune, cls, pixels});
+    }
+    const auto e = kernels::domain_area_estimate(units_by_commune, static_cast<int>(C), area, kReplicates,
+                                                 kBootstrapSeed);
+    adjusted = e.adjusted;
+    ci = e.ci95;
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::vector<double> mapped(area.begin() + static_cast<std::ptrdiff_t>(i * C),
+                                       area.begin() + static_cast<std::ptrdiff_t>((i + 1) * C));
+      const auto e = kernels::stratified_area_estimate(validation, mapped, replicates, units);
+      for (std::size_t c = 0; c < C; ++c) adjusted[i * C + c] = e.adjusted[c], ci[i * C + c] = e.ci95[c];
+    }
   }
   out.write_f64("/communes/crop_area_ha", {hn, hc}, area);
   out.set_attribute("/communes/crop_area_ha", "labels", labels);
@@ -87,6 +144,11 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
   out.set_attribute("/communes/crop_area_ci95_ha", "labels", labels);
   out.set_attribute("/communes/crop_area_ci95_ha", "bounds",
                     "the interval is [max(0, adjusted - ci95), adjusted + ci95]: an area is never negative");
+  if (by_commune)
+    out.set_attribute("/communes/crop_area_adjusted_ha", "bounds",
+                      "a commune's adjusted area can fall slightly below 0 where its validation pixels correct more "
+                      "than it mapped of a class; it is kept so, so that the communes add up to the province "
+                      "estimate: read it as 0 with the interval's upper end");
   const std::string method =
       "stratified error-adjusted area, strata = map classes, " + unit_name +
       " of the model (Olofsson et al. 2014, RSE 148:42, Eqs. 9-10); " + interval +
@@ -95,8 +157,34 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
                 "interval is indicative."
               : ". The validation sample is (or includes) reference fields, not a probability sample of the map: "
                 "the interval is indicative.");
-  out.set_attribute("/communes/crop_area_adjusted_ha", "method", method);
-  out.set_attribute("/communes/crop_area_ci95_ha", "method", method);
+  const std::string sample_kind =
+      points ? ". The validation sample is single pixels (points): drawn at random over the map, as the design "
+               "asks, they are the probability sample the estimator assumes; chosen otherwise, the interval is "
+               "indicative."
+             : ". The validation sample is (or includes) reference fields, not a probability sample of the map: "
+               "the interval is indicative.";
+  const std::string commune_method =
+      by_commune
+          ? "difference estimator per commune (Sarndal, Swensson & Wretman 1992; Stehman 2009, RSE 113:2455): "
+            "the commune's mapped area corrected with the errors of the validation pixels inside the commune (" +
+                unit_name + "; their count per commune in validation_pixels_per_commune), strata = map classes "
+                "of all communes; summed over the communes it is /qa/crop_area_province's estimate (of the validation "
+                "pixels inside a commune). ci95 is the half-width (± ha): 1.96 × the larger of the standard "
+                "deviation over " + std::to_string(kReplicates) +
+                " bootstrap resamples of the units (whole units, redrawn within their reference class) and the "
+                "estimator's variance on the pixels; a map class without validation pixels keeps its mapped "
+                "area with the uniform prior's variance (M^2/12), and one whose pixels show no error adds "
+                "Beta(1, n+1)'s variance of its error rate on the commune's area of it" + sample_kind
+          : "synthetic estimator: the province's validation (Olofsson et al. 2014, Eqs. 9-10) applied to each "
+            "commune's mapped shares, which assumes the map errs alike in every commune; the model does not "
+            "say where its validation pixels lie (retrain for a per-commune correction). " + interval +
+                sample_kind;
+  out.set_attribute("/communes/crop_area_adjusted_ha", "method", commune_method);
+  out.set_attribute("/communes/crop_area_ci95_ha", "method", commune_method);
+  if (by_commune) {
+    out.set_attribute("/communes/crop_area_ci95_ha", "validation_pixels_per_commune",
+                      std::vector<double>(pixels_in.begin(), pixels_in.end()));
+  }
   out.set_attribute("/communes/crop_area_adjusted_ha", "validation_of", validation_of);
   out.set_attribute("/communes/crop_area_ci95_ha", "validation_of", validation_of);
 

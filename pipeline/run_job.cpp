@@ -334,7 +334,8 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     double rice_area_rel_sd = 0;  // from the classifier's validation, for the methane interval
     if (model) {
       rice_area_rel_sd = write_crop_results(out, *model, model_path, CropPostProcessing::from(cfg).describe(),
-                                            crop_pixels, n, grid.pixel_area_ha());
+                                            crop_pixels, n, grid.pixel_area_ha(),
+                                            validation_pixel_communes(*model, communes, grid));
     } else {
       write_not_computed(out, "/communes/crop_area_ha", {hn, nc}, "no crop model given (run --model)");
       std::vector<std::string> labels;

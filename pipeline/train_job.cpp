@@ -246,7 +246,8 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
     return out;
   };
   model.set_forest(kernels::train_forest(Xt, yt, fp));
-  model.validation_polygons = per_polygon(model.flat_forest.predict(Xv));
+  const auto forest_pred = model.flat_forest.predict(Xv);
+  model.validation_polygons = per_polygon(forest_pred);
   summary.validation = kernels::confusion_of(model.validation_polygons, C);
   summary.accuracy = kernels::assess(summary.validation);
   model.validation = summary.validation;
@@ -288,6 +289,20 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
       });
     });
     model.map_validation_polygons = per_polygon(mapped);
+    // Each validation pixel where it lies, with its unit (per_polygon's
+    // order of first appearance) and its two classes: run corrects each
+    // commune's areas with the errors of the pixels inside it.
+    std::map<std::int32_t, int> unit;
+    for (std::size_t k = 0; k < validation_polygon.size(); ++k) {
+      const int u = unit.emplace(validation_polygon[k], static_cast<int>(unit.size())).first->second;
+      const auto f = class_row.find(forest_pred[k]);
+      if (f == class_row.end()) continue;  // per_polygon does not count it either
+      const auto m = class_row.find(mapped[k]);
+      const auto [x, y] = xy(summary.validation_cells[k]);
+      model.validation_pixels.push_back({grid.origin_x + (x + 0.5) * grid.resolution,
+                                         grid.origin_y - (y + 0.5) * grid.resolution, u, f->second,
+                                         m == class_row.end() ? -1 : m->second});
+    }
     summary.map_validation = kernels::confusion_of(model.map_validation_polygons, C);
     summary.map_accuracy = kernels::assess(summary.map_validation);
     summary.map_post_processing = post_processing.describe();

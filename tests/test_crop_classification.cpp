@@ -310,6 +310,40 @@ TEST(CropModel, SaveLoadRoundTripGivesTheSamePredictions) {
   EXPECT_EQ(&other_view.matrix, &l2.validation);
   EXPECT_EQ(&other_view.polygons, &l2.validation_polygons);
   EXPECT_FALSE(other_view.of_map);
+  {
+    // Where each validation pixel lies, with its unit and its two classes,
+    // round trips; pixels that do not add up to the units are refused.
+    CropModel mp = m;
+    mp.validation = ConfusionMatrix(3);
+    mp.validation.at(0, 0) = 2, mp.validation.at(1, 2) = 1;
+    mp.validation_polygons = {{0, {2, 0, 0}}, {2, {0, 1, 0}}};
+    mp.map_validation = ConfusionMatrix(3);
+    mp.map_validation.at(0, 0) = 1, mp.map_validation.at(1, 0) = 1, mp.map_validation.at(2, 2) = 1;
+    mp.map_validation_polygons = {{0, {1, 1, 0}}, {2, {0, 0, 1}}};
+    mp.validation_pixels = {{380005, 2489995, 0, 0, 0}, {380015, 2489995, 0, 0, 1}, {380025.5, 2489985, 1, 1, 2}};
+    save_crop_model(mp, path);
+    const CropModel lp = load_crop_model(path);
+    ASSERT_EQ(lp.validation_pixels.size(), 3u);
+    for (std::size_t i = 0; i < 3; ++i) {
+      EXPECT_EQ(lp.validation_pixels[i].x, mp.validation_pixels[i].x);
+      EXPECT_EQ(lp.validation_pixels[i].y, mp.validation_pixels[i].y);
+      EXPECT_EQ(lp.validation_pixels[i].unit, mp.validation_pixels[i].unit);
+      EXPECT_EQ(lp.validation_pixels[i].forest, mp.validation_pixels[i].forest);
+      EXPECT_EQ(lp.validation_pixels[i].map, mp.validation_pixels[i].map);
+    }
+    EXPECT_TRUE(l2.validation_pixels.empty());  // models from before: none
+    mp.validation_pixels[2].forest = 0;          // unit 1 would then hold a class-0 pixel
+    save_crop_model(mp, path);
+    EXPECT_THROW(load_crop_model(path), InputError);
+    mp.validation_pixels[2].forest = 1;
+    mp.validation_pixels[1].map = 2;  // unit 0's map classes would not match
+    save_crop_model(mp, path);
+    EXPECT_THROW(load_crop_model(path), InputError);
+    mp.validation_pixels[1].map = 1;
+    mp.validation_pixels[0].unit = 5;  // no such unit
+    save_crop_model(mp, path);
+    EXPECT_THROW(load_crop_model(path), InputError);
+  }
   // Polygons that do not add up to their matrix are refused.
   m.map_validation_polygons[0].mapped[1] = 5;
   save_crop_model(m, path);
@@ -588,9 +622,50 @@ TEST(CropIntegration, ValidationPointsAreOnePixelSamplingUnitsEach) {
     Config run_cfg = cfg;
     run_cfg.out = (dir / "points.h5").string();
     run_job(run_cfg);
-    const std::string method = ResultReader(run_cfg.out).attribute_string("/qa/crop_area_province", "method");
+    const ResultReader r(run_cfg.out);
+    const std::string method = r.attribute_string("/qa/crop_area_province", "method");
     EXPECT_NE(method.find("validation points"), std::string::npos) << method;
     EXPECT_NE(method.find("probability sample the estimator assumes"), std::string::npos) << method;
+    // Each commune is corrected with the points inside it: the run places
+    // every point in the commune the simulator's truth puts its pixel in.
+    const std::string commune_method = r.attribute_string("/communes/crop_area_adjusted_ha", "method");
+    EXPECT_NE(commune_method.find("difference estimator per commune"), std::string::npos) << commune_method;
+    const auto per_commune = r.attribute_doubles("/communes/crop_area_ci95_ha", "validation_pixels_per_commune");
+    int w = 0, h = 0;
+    std::vector<std::int32_t> commune_index;
+    {
+      auto ds = open_raster((dir / "sim" / "truth" / "commune_index.tif").string());
+      w = ds->GetRasterXSize(), h = ds->GetRasterYSize();
+      double gt[6];
+      ds->GetGeoTransform(gt);
+      commune_index.resize(static_cast<std::size_t>(w) * static_cast<std::size_t>(h));
+      ASSERT_EQ(ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, w, h, commune_index.data(), w, h, GDT_Int32, 0, 0,
+                                               nullptr),
+                CE_None);
+      std::vector<double> expected(per_commune.size(), 0.0);
+      for (const auto& v : m.validation_pixels) {
+        const auto col = static_cast<std::size_t>((v.x - gt[0]) / gt[1]);
+        const auto row = static_cast<std::size_t>((v.y - gt[3]) / gt[5]);
+        const int c = commune_index[row * static_cast<std::size_t>(w) + col];
+        ASSERT_GE(c, 0);
+        ASSERT_LT(static_cast<std::size_t>(c), expected.size());
+        ++expected[static_cast<std::size_t>(c)];
+      }
+      EXPECT_EQ(per_commune, expected);
+      EXPECT_EQ(std::accumulate(per_commune.begin(), per_commune.end(), 0.0), static_cast<double>(points));
+    }
+    // Summed over the communes, the areas are the province's estimate.
+    const auto adjusted = r.read<double>("/communes/crop_area_adjusted_ha");
+    const std::size_t C = cfg.classes.size();
+    for (const auto& row : r.read_string_table("/qa/crop_area_province")) {
+      const int code = std::stoi(row.at(0));
+      for (std::size_t c = 0; c < C; ++c) {
+        if (cfg.classes[c].code != code) continue;
+        double sum = 0;
+        for (std::size_t i = 0; i < per_commune.size(); ++i) sum += adjusted[i * C + c];
+        EXPECT_NEAR(sum, std::stod(row.at(3)), 1e-5 * std::max(1.0, std::abs(sum))) << cfg.classes[c].name;
+      }
+    }
   }
   // Communes and claims stay polygons only.
   OGRSpatialReference utm;
