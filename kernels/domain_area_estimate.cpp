@@ -10,6 +10,12 @@ namespace paddymrv::kernels {
 
 namespace {
 
+// A unit's pixels the estimator counts: inside a domain, of a known map class.
+bool counted(const DomainPixels& p, std::size_t D, std::size_t C) {
+  return p.domain >= 0 && static_cast<std::size_t>(p.domain) < D && p.mapped >= 0 &&
+         static_cast<std::size_t>(p.mapped) < C && p.pixels > 0;
+}
+
 // The sample's pixel counts that the estimator needs: per stratum n_h, and
 // per domain × stratum × reference class the pixels Y_dhk (so that the
 // domain's pixels of stratum h are P_dh = Σ_k Y_dhk).
@@ -20,12 +26,11 @@ struct Counts {
   double& y(std::size_t d, std::size_t h, std::size_t k) { return Y[(d * C + h) * C + k]; }
   void add(const DomainUnit& u, std::size_t times = 1) {
     for (const auto& p : u.pixels) {
-      if (p.domain < 0 || static_cast<std::size_t>(p.domain) >= D || p.mapped < 0 ||
-          static_cast<std::size_t>(p.mapped) >= C || p.pixels <= 0)
-        continue;
+      if (!counted(p, D, C)) continue;
       const double m = static_cast<double>(p.pixels) * static_cast<double>(times);
       n[static_cast<std::size_t>(p.mapped)] += m;
-      y(static_cast<std::size_t>(p.domain), static_cast<std::size_t>(p.mapped), static_cast<std::size_t>(u.reference)) += m;
+      const auto d = static_cast<std::size_t>(p.domain), h = static_cast<std::size_t>(p.mapped);
+      y(d, h, static_cast<std::size_t>(u.reference)) += m;
     }
   }
 };
@@ -73,47 +78,49 @@ DomainAreaEstimate domain_area_estimate(const std::vector<DomainUnit>& units, in
   for (const auto* u : valid) {
     std::fill(m_unit.begin(), m_unit.end(), 0.0);
     for (const auto& p : u->pixels)
-      if (p.domain >= 0 && static_cast<std::size_t>(p.domain) < D && p.mapped >= 0 &&
-          static_cast<std::size_t>(p.mapped) < C && p.pixels > 0)
-        m_unit[static_cast<std::size_t>(p.mapped)] += static_cast<double>(p.pixels);
+      if (counted(p, D, C)) m_unit[static_cast<std::size_t>(p.mapped)] += static_cast<double>(p.pixels);
     for (std::size_t h = 0; h < C; ++h) sum_m[h] += m_unit[h], sum_m2[h] += m_unit[h] * m_unit[h];
   }
 
-  // V on the pixels (header), with the two priors for what the sample
-  // cannot show.
+  // V on the pixels (header), with a prior for what the sample cannot show.
   std::vector<double> var(D * C, 0.0);
   for (std::size_t d = 0; d < D; ++d)
     for (std::size_t h = 0; h < C; ++h) {
-      const double n = s.n[h];
+      const std::size_t i = d * C + h;
+      const double n = s.n[h], M = mapped_area[i];
       if (n <= 0) {
-        const double M = mapped_area[d * C + h];
-        var[d * C + h] += M * M / 12.0;  // never visited: uniform prior on its share
+        var[i] += M * M / 12.0;  // a stratum without validation pixels: uniform prior on its share
         continue;
       }
       double in_domain = 0;
       for (std::size_t k = 0; k < C; ++k) in_domain += s.y(d, h, k);
+      const double wrong = in_domain - s.y(d, h, h);
+      // The stratum's share w that lies in d and is wrong: with none of it
+      // seen, V says ± 0 although the next sample might hold one. The
+      // interval is then at least V at the w that w's posterior under a
+      // uniform prior, Beta(r + 1, u − r + 1) for r wrong of the stratum's u
+      // units (the rule of succession, as area_estimate.hpp does per
+      // stratum), makes plausible — about one unit's worth of area, A_h / u —
+      // but w cannot exceed d's share of the stratum, M / A_h, and V at that
+      // w is A_h M / u: a commune that maps little of h has little of it to
+      // be wrong about. Counted in units (Kish's, for polygons) the floor
+      // holds whenever units are fewer than pixels, so a wrong pixel never
+      // narrows the interval.
+      const double u = sum_m2[h] > 0 ? sum_m[h] * sum_m[h] / sum_m2[h] : n;
+      double floor = 0;
+      if (M > 0 && (wrong == 0 || u < n)) {
+        const double r = u * wrong / n;
+        const double beta = (r + 1) * (u - r + 1) / ((u + 2) * (u + 2) * (u + 3));
+        floor = std::min(A[h] * A[h] * beta, A[h] * M / u);
+      }
       for (std::size_t k = 0; k < C; ++k) {
         // e ∈ {0, −1} for the stratum's own class (a pixel of d mapped k,
         // reference other), e ∈ {0, 1} for any other class.
         const double sum = s.y(d, h, k) - (k == h ? in_domain : 0.0);
-        const double sum_sq = k == h ? in_domain - s.y(d, h, k) : s.y(d, h, k);
+        const double sum_sq = k == h ? wrong : s.y(d, h, k);
         const double mean = sum / n;
-        double term = A[h] * A[h] * (n > 1 ? std::max(0.0, (sum_sq - n * mean * mean) / (n - 1)) : 0.0) / n;
-        const double u = sum_m2[h] > 0 ? sum_m[h] * sum_m[h] / sum_m2[h] : n;
-        const bool clustered = u < n;
-        if (k == h && (sum_sq == 0 || clustered)) {
-          // The share of the stratum that lies in d and is wrong, w: with no
-          // such pixel seen the formula says ± 0, though the next sample
-          // might well hold one. Its posterior under a uniform prior,
-          // Beta(r + 1, u − r + 1) for r wrong of u units (the rule of
-          // succession, as area_estimate.hpp does per stratum), gives at
-          // least about one sampling unit's worth of area, A_h / u. Counted
-          // in units, a wrong pixel never narrows the interval.
-          const double r = u * sum_sq / n;
-          const double beta = (r + 1) * (u - r + 1) / ((u + 2) * (u + 2) * (u + 3));
-          term = std::max(term, A[h] * A[h] * beta);
-        }
-        var[d * C + k] += term;
+        const double term = A[h] * A[h] * (n > 1 ? std::max(0.0, (sum_sq - n * mean * mean) / (n - 1)) : 0.0) / n;
+        var[d * C + k] += k == h ? std::max(term, floor) : term;
       }
     }
 

@@ -18,25 +18,29 @@
 // of stratum h  e_u = 1[u in d] · (1[reference = k] − 1[h = k]):
 //   Â_dk = M_dk + Σ_h A_h ē_h                   (ē_h: mean of e_u over the stratum's sample)
 //   V(Â_dk) = Σ_h A_h² s²_h / n_h               (s²_h: sample variance of e_u)
-// Summed over the communes it is Olofsson's province estimate (Eq. 9); per
-// commune it is design-unbiased whatever the errors' geography, and its
-// variance only grows where the commune's own validation pixels show
-// errors. A commune that no validation pixel falls in keeps its mapped area,
-// with the variance its strata's share of the province sample allows.
+// Summed over the communes it is Olofsson's province estimate (Eq. 9) on
+// the same pixels. For a probability sample of the map (random points) it
+// is design-unbiased per commune whatever the geography of the errors
+// (reference polygons chosen by class are no such sample: indicative only).
+// A commune no validation pixel falls in keeps its mapped area.
 //
 // As in area_estimate.hpp:
 //  * the interval is 1.96 × the larger of the standard deviation over
 //    bootstrap replicates (whole units redrawn within their reference
 //    class: a polygon's pixels share its errors) and √V on the pixels;
-//  * where no validation pixel of stratum h inside the commune is wrong,
-//    the formula says ± 0 for the commune's own class h; it gets instead the
-//    variance of the share w (in the commune and wrong) under its posterior
-//    with a uniform prior, A_h² Beta(1, u_h + 1), about one sampling unit's
-//    worth of area (A_h / u_h; u_h the stratum's units, Kish's effective
-//    number for polygons), and never less than that when the units are
-//    polygons — so a wrong pixel never narrows an interval;
-//  * a stratum without validation pixels keeps its mapped area, with the
-//    uniform prior's variance (M_dh² / 12).
+//  * where none of the stratum's pixels inside the commune is wrong, V says
+//    ± 0 for the commune's class h, though the next sample might hold an
+//    error: the variance is then at least V at the share w (in the commune
+//    and wrong) that w's posterior under a uniform prior makes plausible,
+//    A_h² Var Beta(1, u_h + 1) for the stratum's u_h units (about one unit's
+//    worth of area, A_h / u_h), but at most A_h M_dh / u_h, since w cannot
+//    exceed the commune's share of the stratum (Kish's effective number of
+//    units for polygons, where the floor also holds with errors seen, so a
+//    wrong pixel never narrows an interval);
+//  * a stratum without any validation pixel keeps its mapped area with the
+//    uniform prior's variance M_dh² / 12.
+// Omission into class k hidden in another stratum that the commune's sample
+// did not catch still adds nothing (as in area_estimate.hpp).
 // Validation pixels outside every domain are not part of the population the
 // strata areas describe (the domains' map) and are left out.
 #include <cstdint>

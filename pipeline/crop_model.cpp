@@ -100,6 +100,7 @@ void save_crop_model(const CropModel& m, const std::string& path) {
       }
       fs << "validation_pixel_xy" << xy;               // x, y per pixel
       fs << "validation_pixel_unit_classes" << cls;    // unit, forest class, map class per pixel
+      fs << "validation_pixel_crs" << m.validation_crs_wkt;
     }
     fs << "metadata" << "{";
     for (const auto& [k, v] : m.metadata) fs << k << v;
@@ -187,15 +188,20 @@ CropModel load_crop_model(const std::string& path) {
         if (v.map >= 0) ++map[static_cast<std::size_t>(v.unit)].mapped[static_cast<std::size_t>(v.map)];
         m.validation_pixels.push_back(v);
       }
-      auto same = [](const std::vector<kernels::ValidationPolygon>& a, const std::vector<kernels::ValidationPolygon>& b) {
+      using Units = std::vector<kernels::ValidationPolygon>;
+      auto same = [](const Units& a, const Units& b) {
         if (a.size() != b.size()) return false;
         for (std::size_t u = 0; u < a.size(); ++u)
           if (a[u].reference != b[u].reference || a[u].mapped != b[u].mapped) return false;
         return true;
       };
-      if (!same(forest, m.validation_polygons) ||
-          (!m.map_validation_polygons.empty() && !same(map, m.map_validation_polygons)))
+      const bool map_classes = std::any_of(m.validation_pixels.begin(), m.validation_pixels.end(),
+                                           [](const CropModel::ValidationPixel& v) { return v.map >= 0; });
+      if (!same(forest, m.validation_polygons) || (map_classes && !same(map, m.map_validation_polygons)))
         throw InputError(path + ": the validation pixels do not add up to the validation units");
+      m.validation_crs_wkt = static_cast<std::string>(fs["validation_pixel_crs"]);
+      if (m.validation_crs_wkt.empty())
+        throw InputError(path + ": validation_pixel_xy without validation_pixel_crs (the CRS of its coordinates)");
     }
     const cv::FileNode meta = fs["metadata"];
     for (auto it = meta.begin(); it != meta.end(); ++it) m.metadata[(*it).name()] = static_cast<std::string>(*it);

@@ -55,6 +55,7 @@ struct CropModel {
     int unit = 0, forest = 0, map = -1;
   };
   std::vector<ValidationPixel> validation_pixels;
+  std::string validation_crs_wkt;  // the CRS of their coordinates: train's grid CRS
   std::map<std::string, std::string> metadata;  // created_utc, samples, seed, pixels, season …
   cv::Ptr<cv::ml::RTrees> forest;               // what the file stores
   kernels::FlatForest flat_forest;              // what train and run predict with; built by set_forest

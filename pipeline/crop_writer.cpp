@@ -1,5 +1,6 @@
 #include "pipeline/crop_writer.hpp"
 
+#include <ogr_spatialref.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -18,6 +19,16 @@ namespace paddymrv {
 std::vector<int> validation_pixel_communes(const CropModel& model, const PolygonLayer& communes,
                                            const AnalysisGrid& grid) {
   const auto& px = model.validation_pixels;
+  if (px.empty()) return {};
+  // Coordinates in another CRS than this run's grid would land in the wrong
+  // communes: then none (the communes fall back to the province's errors).
+  OGRSpatialReference theirs, ours;
+  if (theirs.importFromWkt(model.validation_crs_wkt.c_str()) != OGRERR_NONE ||
+      ours.importFromWkt(grid.crs_wkt.c_str()) != OGRERR_NONE || !theirs.IsSame(&ours)) {
+    spdlog::warn("the crop model's validation pixels are in another CRS than this run's grid: the communes' crop "
+                 "areas are adjusted with the province's errors instead of their own (train on this grid)");
+    return {};
+  }
   std::vector<int> out(px.size(), -1);
   // Each unit's pixels on the grid, rasterised once over their bounding window.
   std::map<int, std::vector<std::pair<std::size_t, std::pair<int, int>>>> by_unit;
@@ -113,6 +124,7 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
       const auto& v = model.validation_pixels[i];
       const int cls = of_map ? v.map : v.forest;
       if (cls < 0) continue;  // not counted by the view's units either
+      if (v.unit < 0 || static_cast<std::size_t>(v.unit) >= view.polygons.size()) continue;  // checked at load
       ++count[{v.unit, validation_commune[i], cls}];
       if (validation_commune[i] >= 0 && static_cast<std::size_t>(validation_commune[i]) < n)
         ++pixels_in[static_cast<std::size_t>(validation_commune[i])];
@@ -146,9 +158,10 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
                     "the interval is [max(0, adjusted - ci95), adjusted + ci95]: an area is never negative");
   if (by_commune)
     out.set_attribute("/communes/crop_area_adjusted_ha", "bounds",
-                      "a commune's adjusted area can fall slightly below 0 where its validation pixels correct more "
-                      "than it mapped of a class; it is kept so, so that the communes add up to the province "
-                      "estimate: read it as 0 with the interval's upper end");
+                      "a commune's adjusted area can fall below 0 where its validation pixels correct more than it "
+                      "mapped of a class (one wrong pixel moves it by the stratum's area over its sample size); it "
+                      "is kept so, so that the communes add up to the province estimate: read it as 0 with the "
+                      "interval's upper end");
   const std::string method =
       "stratified error-adjusted area, strata = map classes, " + unit_name +
       " of the model (Olofsson et al. 2014, RSE 148:42, Eqs. 9-10); " + interval +
@@ -168,16 +181,22 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
           ? "difference estimator per commune (Sarndal, Swensson & Wretman 1992; Stehman 2009, RSE 113:2455): "
             "the commune's mapped area corrected with the errors of the validation pixels inside the commune (" +
                 unit_name + "; their count per commune in validation_pixels_per_commune), strata = map classes "
-                "of all communes; summed over the communes it is /qa/crop_area_province's estimate (of the validation "
-                "pixels inside a commune). ci95 is the half-width (± ha): 1.96 × the larger of the standard "
-                "deviation over " + std::to_string(kReplicates) +
+                "of all communes; summed over the communes it equals /qa/crop_area_province's estimate when every "
+                "validation pixel lies in a commune (those outside every commune are left out here). ci95 is the "
+                "half-width (± ha): 1.96 × the larger of the standard deviation over " +
+                std::to_string(kReplicates) +
                 " bootstrap resamples of the units (whole units, redrawn within their reference class) and the "
-                "estimator's variance on the pixels; a map class without validation pixels keeps its mapped "
-                "area with the uniform prior's variance (M^2/12), and one whose pixels show no error adds "
-                "Beta(1, n+1)'s variance of its error rate on the commune's area of it" + sample_kind
+                "estimator's variance on the pixels; where none of a map class's validation pixels in the "
+                "commune is wrong, the variance is at least its value at the share (in the commune and wrong) "
+                "that Beta(1, u+1) makes plausible for the class's u units (Kish's effective number for "
+                "polygons), A_h^2 Var Beta, but at most A_h M/u for a commune mapping M of it; a map class "
+                "without validation pixels keeps its mapped area with the uniform prior's variance (M^2/12). "
+                "The map classes at the validation pixels are those train's map gave them: the estimator "
+                "describes this run's map as far as it is that map" + sample_kind
           : "synthetic estimator: the province's validation (Olofsson et al. 2014, Eqs. 9-10) applied to each "
-            "commune's mapped shares, which assumes the map errs alike in every commune; the model does not "
-            "say where its validation pixels lie (retrain for a per-commune correction). " + interval +
+            "commune's mapped shares, which assumes the map errs alike in every commune; the model's validation "
+            "pixels cannot be placed in this run's communes (a model from before they were stored, or another "
+            "grid CRS: retrain for a per-commune correction). " + interval +
                 sample_kind;
   out.set_attribute("/communes/crop_area_adjusted_ha", "method", commune_method);
   out.set_attribute("/communes/crop_area_ci95_ha", "method", commune_method);

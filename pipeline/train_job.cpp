@@ -289,6 +289,7 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
       });
     });
     model.map_validation_polygons = per_polygon(mapped);
+    model.validation_crs_wkt = grid.crs_wkt;
     // Each validation pixel where it lies, with its unit (per_polygon's
     // order of first appearance) and its two classes: run corrects each
     // commune's areas with the errors of the pixels inside it.
@@ -296,7 +297,9 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
     for (std::size_t k = 0; k < validation_polygon.size(); ++k) {
       const int u = unit.emplace(validation_polygon[k], static_cast<int>(unit.size())).first->second;
       const auto f = class_row.find(forest_pred[k]);
-      if (f == class_row.end()) continue;  // per_polygon does not count it either
+      // The forest predicts the labels it was trained on, all in the table.
+      if (f == class_row.end()) throw Error("the forest predicted class " + std::to_string(forest_pred[k]) +
+                                            ", which is not in the class table");
       const auto m = class_row.find(mapped[k]);
       const auto [x, y] = xy(summary.validation_cells[k]);
       model.validation_pixels.push_back({grid.origin_x + (x + 0.5) * grid.resolution,

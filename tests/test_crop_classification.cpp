@@ -24,6 +24,7 @@
 #include "pipeline/crop_feature_settings.hpp"
 #include "pipeline/crop_features_block.hpp"
 #include "pipeline/crop_model.hpp"
+#include "pipeline/crop_writer.hpp"
 #include "pipeline/gdal_handle.hpp"
 #include "pipeline/parameters.hpp"
 #include "pipeline/polygon_layer.hpp"
@@ -321,8 +322,10 @@ TEST(CropModel, SaveLoadRoundTripGivesTheSamePredictions) {
     mp.map_validation.at(0, 0) = 1, mp.map_validation.at(1, 0) = 1, mp.map_validation.at(2, 2) = 1;
     mp.map_validation_polygons = {{0, {1, 1, 0}}, {2, {0, 0, 1}}};
     mp.validation_pixels = {{380005, 2489995, 0, 0, 0}, {380015, 2489995, 0, 0, 1}, {380025.5, 2489985, 1, 1, 2}};
+    mp.validation_crs_wkt = "PROJCRS[\"WGS 84 / UTM zone 48N\"]";
     save_crop_model(mp, path);
     const CropModel lp = load_crop_model(path);
+    EXPECT_EQ(lp.validation_crs_wkt, mp.validation_crs_wkt);
     ASSERT_EQ(lp.validation_pixels.size(), 3u);
     for (std::size_t i = 0; i < 3; ++i) {
       EXPECT_EQ(lp.validation_pixels[i].x, mp.validation_pixels[i].x);
@@ -341,6 +344,15 @@ TEST(CropModel, SaveLoadRoundTripGivesTheSamePredictions) {
     EXPECT_THROW(load_crop_model(path), InputError);
     mp.validation_pixels[1].map = 1;
     mp.validation_pixels[0].unit = 5;  // no such unit
+    save_crop_model(mp, path);
+    EXPECT_THROW(load_crop_model(path), InputError);
+    mp.validation_pixels[0].unit = 0;
+    mp.validation_crs_wkt.clear();  // coordinates without their CRS
+    save_crop_model(mp, path);
+    EXPECT_THROW(load_crop_model(path), InputError);
+    mp.validation_crs_wkt = "PROJCRS[\"WGS 84 / UTM zone 48N\"]";
+    mp.map_validation_polygons.clear();  // map classes without the map's validation units
+    mp.map_validation = ConfusionMatrix();
     save_crop_model(mp, path);
     EXPECT_THROW(load_crop_model(path), InputError);
   }
@@ -383,6 +395,18 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
   ASSERT_EQ(cfg.classifier_majority_of, "guided");
   ASSERT_EQ(cfg.classifier_majority_window, 9);
   EXPECT_EQ(cls, b.read<std::int32_t>("/maps/crop_class"));
+  {
+    // Validated on reference polygons, the communes are corrected with their
+    // own validation pixels too: every pixel of every polygon placed (the
+    // communes tile the grid), and the same areas whatever the threads.
+    const CropModel m = load_crop_model(model);
+    const auto per_commune = a.attribute_doubles("/communes/crop_area_ci95_ha", "validation_pixels_per_commune");
+    EXPECT_EQ(std::accumulate(per_commune.begin(), per_commune.end(), 0.0),
+              static_cast<double>(m.validation_pixels.size()));
+    EXPECT_GT(m.validation_pixels.size(), m.map_validation_polygons.size());  // polygons of many pixels
+    EXPECT_EQ(a.read<double>("/communes/crop_area_adjusted_ha"), b.read<double>("/communes/crop_area_adjusted_ha"));
+    EXPECT_EQ(a.read<double>("/communes/crop_area_ci95_ha"), b.read<double>("/communes/crop_area_ci95_ha"));
+  }
   {
     // Counting classes instead, the filtered map is the kernel applied to
     // the unfiltered map as a whole.
@@ -653,6 +677,37 @@ TEST(CropIntegration, ValidationPointsAreOnePixelSamplingUnitsEach) {
       }
       EXPECT_EQ(per_commune, expected);
       EXPECT_EQ(std::accumulate(per_commune.begin(), per_commune.end(), 0.0), static_cast<double>(points));
+    }
+    {
+      // Coordinates in another CRS than the run's grid are not placed: the
+      // communes then fall back to the province's errors.
+      OGRSpatialReference utm_grid;
+      ASSERT_TRUE(parse_crs("EPSG:32648", utm_grid));
+      const PolygonLayer communes((dir / "sim" / "communes.geojson").string(), cfg.commune_code_field,
+                                  cfg.commune_name_field, utm_grid);
+      auto ds = open_raster((dir / "sim" / "truth" / "commune_index.tif").string());
+      double gt[6];
+      ds->GetGeoTransform(gt);
+      AnalysisGrid grid;
+      grid.crs_wkt = ds->GetProjectionRef();
+      grid.origin_x = gt[0], grid.origin_y = gt[3], grid.resolution = gt[1];
+      grid.width = ds->GetRasterXSize(), grid.height = ds->GetRasterYSize();
+      const auto placed = validation_pixel_communes(m, communes, grid);
+      ASSERT_EQ(placed.size(), m.validation_pixels.size());
+      std::vector<double> counted(per_commune.size(), 0.0);
+      for (int c : placed) {
+        ASSERT_GE(c, 0);
+        ++counted[static_cast<std::size_t>(c)];
+      }
+      EXPECT_EQ(counted, per_commune);
+      CropModel elsewhere = m;
+      OGRSpatialReference wgs84;
+      ASSERT_TRUE(parse_crs("EPSG:4326", wgs84));
+      char* wkt = nullptr;
+      wgs84.exportToWkt(&wkt);
+      elsewhere.validation_crs_wkt = wkt;
+      CPLFree(wkt);
+      EXPECT_TRUE(validation_pixel_communes(elsewhere, communes, grid).empty());
     }
     // Summed over the communes, the areas are the province's estimate.
     const auto adjusted = r.read<double>("/communes/crop_area_adjusted_ha");

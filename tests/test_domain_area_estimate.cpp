@@ -43,8 +43,9 @@ TEST(DomainAreaEstimate, WorkedExampleByHand) {
   // A²s²/n = 100; stratum 1 shows no class-0 pixel in d0 → 0.
   EXPECT_NEAR(e.ci95[0], 1.959964 * 10.0, 1e-9);
   // d1 class 0: stratum 1's e are two 1 → mean 0.2, s² = (2 − 10·0.04)/9;
-  // stratum 0 shows no wrong pixel in d1, so instead of 0 it adds A² times
-  // the variance of Beta(1, 11) (the share of it in d1 and wrong).
+  // none of stratum 0's points in d1 is wrong, so instead of 0 it adds A²
+  // times the variance of Beta(1, 11) (the stratum's share in d1 and wrong,
+  // 0 of 10 points), below its cap A·M/u = 100 · 40 / 10.
   EXPECT_NEAR(e.ci95[2], 1.959964 * std::sqrt(1e4 * (1.6 / 9) / 10 + 1e4 * 11.0 / (12.0 * 12.0 * 13.0)), 1e-9);
 }
 
@@ -60,7 +61,10 @@ TEST(DomainAreaEstimate, CommunesAddUpToOlofssonsProvinceEstimate) {
     ++m.at(h, k);
   }
   std::vector<double> mapped(12), province(3, 0.0);
-  for (std::size_t i = 0; i < 12; ++i) mapped[i] = 10.0 + 7.0 * static_cast<double>(i % 5), province[i % 3] += mapped[i];
+  for (std::size_t i = 0; i < 12; ++i) {
+    mapped[i] = 10.0 + 7.0 * static_cast<double>(i % 5);
+    province[i % 3] += mapped[i];
+  }
   const auto e = domain_area_estimate(s, 3, mapped, 0, 1);
   const auto p = stratified_area_estimate(m, province);
   for (int k = 0; k < 3; ++k) {
@@ -138,13 +142,22 @@ TEST(DomainAreaEstimate, WhatTheSampleCannotShowKeepsTheMapWithAPriorsWidth) {
   // Unsampled stratum 2: the uniform prior, M/√12.
   EXPECT_NEAR(e.ci95[2], 1.959964 * 20 / std::sqrt(12.0), 1e-9);
   EXPECT_NEAR(e.ci95[5], 1.959964 * 25 / std::sqrt(12.0), 1e-9);
-  // No wrong pixel seen: never a zero-width interval, but about one
-  // sampling unit's worth of the stratum (A_0 = 90 ha over 20 points), in
-  // the domain no pixel fell in too.
+  // No wrong pixel seen: never a zero-width interval, but V at the share
+  // (in the domain and wrong) that Beta(1, 21) makes plausible, in either
+  // domain: A_0 = 90 ha, A_1 = 65 ha over 20 points each.
   const double beta = 21.0 / (22.0 * 22.0 * 23.0);
   EXPECT_NEAR(e.ci95[0], 1.959964 * 90 * std::sqrt(beta), 1e-9);
   EXPECT_NEAR(e.ci95[3], 1.959964 * 90 * std::sqrt(beta), 1e-9);
-  EXPECT_GT(e.ci95[0], 1.959964 * 90 / 20 * 0.8);
+  EXPECT_NEAR(e.ci95[1], 1.959964 * 65 * std::sqrt(beta), 1e-9);
+  // …capped by the domain's own share of the stratum: mapping 0.5 ha of
+  // class 0, domain 1 has at most that much of it to be wrong about
+  // (V ≤ A·M/u = 50.5 · 0.5 / 20).
+  const auto small = domain_area_estimate(s, 3, {50, 30, 20, 0.5, 35, 25}, 0, 3);
+  EXPECT_NEAR(small.ci95[3], 1.959964 * std::sqrt(50.5 * 0.5 / 20), 1e-9);
+  // A class a domain does not map at all has nothing to be wrong about.
+  const auto none = domain_area_estimate(s, 3, {50, 30, 20, 40, 0, 25}, 0, 3);
+  EXPECT_EQ(none.ci95[4], 0.0);
+  EXPECT_EQ(none.adjusted[4], 0.0);
 }
 
 TEST(DomainAreaEstimate, WholeWrongPolygonsWidenTheIntervalReproducibly) {
