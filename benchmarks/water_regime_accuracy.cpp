@@ -98,10 +98,14 @@ int main(int argc, char** argv) {
   params.height = vm["height"].as<int>();
   // Seasons are cached by their settings; the suffix names the simulator's
   // output version, so that a cache written by an older simulator is never
-  // read as this one's truth.
+  // read as this one's truth. A size other than the demo's is named too
+  // (the demo's is not, so that existing caches stay valid).
+  const bool demo_size = params.width == 400 && params.height == 300;
   const fs::path dir = fs::path(vm["workdir"].as<std::string>()) /
                        ("s" + std::to_string(seed) + "_r" + std::to_string(revisit) + "_e" +
-                        std::to_string(std::lround(10 * params.s1_enl)) + "_v" + std::to_string(sim::kOutputVersion));
+                        std::to_string(std::lround(10 * params.s1_enl)) +
+                        (demo_size ? "" : "_w" + std::to_string(params.width) + "_h" + std::to_string(params.height)) +
+                        "_v" + std::to_string(sim::kOutputVersion));
   if (!fs::exists(dir / "truth/observability.csv")) sim::simulate(params, dir);
 
   int w = 0, h = 0;
