@@ -101,9 +101,12 @@ DomainAreaEstimate domain_area_estimate(const std::vector<DomainUnit>& units, in
       // uniform prior, Beta(r + 1, u − r + 1) for r wrong of the stratum's u
       // units (the rule of succession, as area_estimate.hpp does per
       // stratum), makes plausible — about one unit's worth of area, A_h / u —
-      // but w cannot exceed d's share of the stratum, M / A_h, and V at that
-      // w is A_h M / u: a commune that maps little of h has little of it to
-      // be wrong about. Counted in units (Kish's, for polygons) the floor
+      // but no more than (M / 2)²: what an unseen error leaves out is
+      // commission inside the commune's mapped area of h, between 0 and M,
+      // so a commune that maps little of h has little of it to be wrong
+      // about (a review's simulation of 40 communes: coverage unchanged,
+      // 0.997 at 400 points, half-widths of small rice cells 339 → 246 px
+      // against A_h M / u). Counted in units (Kish's, for polygons) the floor
       // holds whenever units are fewer than pixels, so a wrong pixel never
       // narrows the interval.
       const double u = sum_m2[h] > 0 ? sum_m[h] * sum_m[h] / sum_m2[h] : n;
@@ -111,7 +114,7 @@ DomainAreaEstimate domain_area_estimate(const std::vector<DomainUnit>& units, in
       if (M > 0 && (wrong == 0 || u < n)) {
         const double r = u * wrong / n;
         const double beta = (r + 1) * (u - r + 1) / ((u + 2) * (u + 2) * (u + 3));
-        floor = std::min(A[h] * A[h] * beta, A[h] * M / u);
+        floor = std::min(A[h] * A[h] * beta, M * M / 4);
       }
       for (std::size_t k = 0; k < C; ++k) {
         // e ∈ {0, −1} for the stratum's own class (a pixel of d mapped k,

@@ -33,8 +33,9 @@
 //    error: the variance is then at least V at the share w (in the commune
 //    and wrong) that w's posterior under a uniform prior makes plausible,
 //    A_h² Var Beta(1, u_h + 1) for the stratum's u_h units (about one unit's
-//    worth of area, A_h / u_h), but at most A_h M_dh / u_h, since w cannot
-//    exceed the commune's share of the stratum (Kish's effective number of
+//    worth of area, A_h / u_h), but at most (M_dh / 2)²: what an unseen
+//    error leaves out is commission inside the commune's mapped area of h,
+//    between 0 and M_dh (Kish's effective number of
 //    units for polygons, where the floor also holds with errors seen, so a
 //    wrong pixel never narrows an interval);
 //  * a stratum without any validation pixel keeps its mapped area with the

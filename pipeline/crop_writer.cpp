@@ -189,7 +189,8 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
                 "estimator's variance on the pixels; where none of a map class's validation pixels in the "
                 "commune is wrong, the variance is at least its value at the share (in the commune and wrong) "
                 "that Beta(1, u+1) makes plausible for the class's u units (Kish's effective number for "
-                "polygons), A_h^2 Var Beta, but at most A_h M/u for a commune mapping M of it; a map class "
+                "polygons), A_h^2 Var Beta, but at most (M/2)^2 for a commune mapping M of it (an unseen "
+                "error is commission inside M); a map class "
                 "without validation pixels keeps its mapped area with the uniform prior's variance (M^2/12). "
                 "The map classes at the validation pixels are those train's map gave them: the estimator "
                 "describes this run's map as far as it is that map" + sample_kind

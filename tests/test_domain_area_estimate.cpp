@@ -149,11 +149,10 @@ TEST(DomainAreaEstimate, WhatTheSampleCannotShowKeepsTheMapWithAPriorsWidth) {
   EXPECT_NEAR(e.ci95[0], 1.959964 * 90 * std::sqrt(beta), 1e-9);
   EXPECT_NEAR(e.ci95[3], 1.959964 * 90 * std::sqrt(beta), 1e-9);
   EXPECT_NEAR(e.ci95[1], 1.959964 * 65 * std::sqrt(beta), 1e-9);
-  // …capped by the domain's own share of the stratum: mapping 0.5 ha of
-  // class 0, domain 1 has at most that much of it to be wrong about
-  // (V ≤ A·M/u = 50.5 · 0.5 / 20).
+  // …capped by what the domain maps: with 0.5 ha of class 0, domain 1 has
+  // at most that much of it to be wrong about (V ≤ (M/2)²).
   const auto small = domain_area_estimate(s, 3, {50, 30, 20, 0.5, 35, 25}, 0, 3);
-  EXPECT_NEAR(small.ci95[3], 1.959964 * std::sqrt(50.5 * 0.5 / 20), 1e-9);
+  EXPECT_NEAR(small.ci95[3], 1.959964 * 0.25, 1e-9);
   // A class a domain does not map at all has nothing to be wrong about.
   const auto none = domain_area_estimate(s, 3, {50, 30, 20, 40, 0, 25}, 0, 3);
   EXPECT_EQ(none.ci95[4], 0.0);
@@ -183,4 +182,46 @@ TEST(DomainAreaEstimate, WholeWrongPolygonsWidenTheIntervalReproducibly) {
   EXPECT_GT(c.ci95[0], 1.3 * domain_area_estimate(sample(true), 2, mapped, 0, 9).ci95[0]);
   const auto again = domain_area_estimate(sample(true), 2, mapped, 2000, 9);
   EXPECT_EQ(c.ci95, again.ci95);
+}
+
+TEST(DomainAreaEstimate, ManyCommunesFewPointsEachStayCoveredAndSmallClassesStaySmall) {
+  // 20 communes of 1,000 pixels, three classes; the map errs on 0, 5 or 20 %
+  // of a commune's pixels; commune 0 holds only 2 % rice and a right map.
+  // 300 random points (15 a commune) drawn 200 times.
+  constexpr int D = 20, C = 3, kPixels = 1000, kDraws = 200, kSample = 300;
+  struct Px {
+    int domain, mapped, reference;
+  };
+  SplitMix64 rng{5};
+  std::vector<Px> pop;
+  std::vector<double> mapped(D * C, 0.0), truth(D * C, 0.0);
+  for (int d = 0; d < D; ++d) {
+    const double rice = d == 0 ? 0.02 : 0.1 + 0.05 * (d % 8);
+    const int err_pct = d == 0 ? 0 : (d % 3 == 0 ? 0 : d % 3 == 1 ? 5 : 20);
+    for (int i = 0; i < kPixels; ++i) {
+      const int reference = i < rice * kPixels ? 0 : i % 2 ? 1 : 2;
+      const int mapped_class = static_cast<int>(rng.below(100)) < err_pct ? (reference + 1) % C : reference;
+      pop.push_back({d, mapped_class, reference});
+      ++mapped[static_cast<std::size_t>(d * C + mapped_class)];
+      ++truth[static_cast<std::size_t>(d * C + reference)];
+    }
+  }
+  int covered = 0;
+  double rice0_half_width = 0;
+  for (int draw = 0; draw < kDraws; ++draw) {
+    std::vector<DomainUnit> s;
+    for (int i = 0; i < kSample; ++i) {
+      const Px& p = pop[rng.below(pop.size())];
+      s.push_back(point(p.reference, p.domain, p.mapped));
+    }
+    const auto e = domain_area_estimate(s, C, mapped, 0, 1);
+    for (std::size_t i = 0; i < mapped.size(); ++i) covered += std::abs(e.adjusted[i] - truth[i]) <= e.ci95[i];
+    rice0_half_width += e.ci95[0] / kDraws;
+  }
+  const double coverage = static_cast<double>(covered) / (kDraws * D * C);
+  EXPECT_GE(coverage, 0.93);
+  // Commune 0's 20 ha of well-mapped rice: about ± its own area at most, not
+  // ± one sampling unit of the whole rice stratum (≈ 4,000 / 90 ≈ 45).
+  EXPECT_LE(rice0_half_width, 1.2 * mapped[0]);
+  EXPECT_GT(rice0_half_width, 0.0);
 }
