@@ -16,75 +16,110 @@
 
 namespace paddymrv {
 
-std::vector<int> validation_pixel_communes(const CropModel& model, const PolygonLayer& communes,
-                                           const AnalysisGrid& grid) {
+std::vector<std::int64_t> validation_pixel_cells(const CropModel& model, const AnalysisGrid& grid) {
   const auto& px = model.validation_pixels;
   if (px.empty()) return {};
   // Coordinates in another CRS than this run's grid would land in the wrong
-  // communes: then none (the communes fall back to the province's errors).
+  // place: then none (the areas fall back to the model's validation).
   OGRSpatialReference theirs, ours;
   if (theirs.importFromWkt(model.validation_crs_wkt.c_str()) != OGRERR_NONE ||
       ours.importFromWkt(grid.crs_wkt.c_str()) != OGRERR_NONE || !theirs.IsSame(&ours)) {
-    spdlog::warn("the crop model's validation pixels are in another CRS than this run's grid: the communes' crop "
-                 "areas are adjusted with the province's errors instead of their own (train on this grid)");
+    spdlog::warn("the crop model's validation pixels are in another CRS than this run's grid: the crop areas are "
+                 "adjusted with the model's validation and the communes with the province's errors (train on "
+                 "this grid)");
     return {};
   }
-  std::vector<int> out(px.size(), -1);
-  // Each unit's pixels on the grid, rasterised once over their bounding window.
-  std::map<int, std::vector<std::pair<std::size_t, std::pair<int, int>>>> by_unit;
+  std::vector<std::int64_t> cell(px.size(), -1);
   for (std::size_t i = 0; i < px.size(); ++i) {
     const double col = std::floor((px[i].x - grid.origin_x) / grid.resolution);
     const double row = std::floor((grid.origin_y - px[i].y) / grid.resolution);
-    if (!(col >= 0 && row >= 0 && col < grid.width && row < grid.height)) continue;  // off this run's grid
-    by_unit[px[i].unit].push_back({i, {static_cast<int>(col), static_cast<int>(row)}});
+    if (col >= 0 && row >= 0 && col < grid.width && row < grid.height)
+      cell[i] = static_cast<std::int64_t>(row) * grid.width + static_cast<std::int64_t>(col);
   }
-  std::vector<std::int32_t> idx;
-  for (const auto& [unit, members] : by_unit) {
-    int x0 = INT_MAX, y0 = INT_MAX, x1 = INT_MIN, y1 = INT_MIN;
-    for (const auto& [i, c] : members)
-      x0 = std::min(x0, c.first), y0 = std::min(y0, c.second), x1 = std::max(x1, c.first), y1 = std::max(y1, c.second);
-    const PixelWindow w{x0, y0, x1 - x0 + 1, y1 - y0 + 1};
-    communes.rasterize(grid, w, idx);
-    for (const auto& [i, c] : members)
-      out[i] = idx[static_cast<std::size_t>(c.second - y0) * static_cast<std::size_t>(w.width) +
-                   static_cast<std::size_t>(c.first - x0)];
+  return cell;
+}
+
+ValidationOnRun::ValidationOnRun(const CropModel& model, const AnalysisGrid& grid)
+    : cell(validation_pixel_cells(model, grid)), commune(cell.size(), -1), mapped(cell.size(), -1),
+      grid_width_(grid.width) {}
+
+void ValidationOnRun::take(const PixelWindow& w, std::span<const std::int32_t> block_commune,
+                           std::span<const std::uint8_t> block_class, const CropModel& model) {
+  for (std::size_t i = 0; i < cell.size(); ++i) {
+    if (cell[i] < 0) continue;
+    const auto x = static_cast<int>(cell[i] % grid_width_), y = static_cast<int>(cell[i] / grid_width_);
+    if (x < w.x0 || y < w.y0 || x >= w.x0 + w.width || y >= w.y0 + w.height) continue;
+    const std::size_t k = static_cast<std::size_t>(y - w.y0) * static_cast<std::size_t>(w.width) +
+                          static_cast<std::size_t>(x - w.x0);
+    commune[i] = block_commune[k];
+    mapped[i] = model.class_index(block_class[k]);
   }
-  return out;
+}
+
+bool ValidationOnRun::complete() const {
+  bool any = false;
+  for (std::size_t i = 0; i < cell.size(); ++i) {
+    if (cell[i] < 0) continue;
+    if (mapped[i] < 0) return false;
+    any = true;
+  }
+  return any;
 }
 
 double write_crop_results(ResultWriter& out, const CropModel& model, const std::string& model_path,
                           const std::string& post_processing, const std::vector<std::int64_t>& crop_pixels,
-                          std::size_t n, double pixel_area_ha, const std::vector<int>& validation_commune) {
+                          std::size_t n, double pixel_area_ha, const ValidationOnRun& on_run) {
   const std::size_t C = model.classes.size();
   const auto view = model.validation_for(post_processing);
-  const kernels::ConfusionMatrix& validation = view.matrix;
-  const bool of_map = view.of_map;
+  // This run's own map at the validation pixels, when the model says where
+  // they lie and the run mapped every one on its grid: the areas are then
+  // adjusted with the validation of the very map they adjust, whatever
+  // scenes or post-processing it was made with. Units keep the model's
+  // order; those with no pixel on this grid drop out.
+  const bool own = on_run.complete();
+  std::vector<kernels::ValidationPolygon> run_units;
+  std::vector<int> run_unit(model.validation_polygons.size(), -1);  // model unit → run_units
+  if (own) {
+    for (std::size_t i = 0; i < model.validation_pixels.size(); ++i) {
+      if (on_run.cell[i] < 0) continue;
+      const auto u = static_cast<std::size_t>(model.validation_pixels[i].unit);
+      if (run_unit[u] < 0) {
+        run_unit[u] = static_cast<int>(run_units.size());
+        run_units.push_back({model.validation_polygons[u].reference, std::vector<std::int64_t>(C, 0)});
+      }
+      ++run_units[static_cast<std::size_t>(run_unit[u])].mapped[static_cast<std::size_t>(on_run.mapped[i])];
+    }
+  }
+  const kernels::ConfusionMatrix run_matrix = kernels::confusion_of(run_units, static_cast<int>(C));
+  const kernels::ConfusionMatrix& validation = own ? run_matrix : view.matrix;
+  const std::vector<kernels::ValidationPolygon>& polygons = own ? run_units : view.polygons;
+  const bool of_map = own || view.of_map;
   // Intervals: whole validation polygons resampled (their pixels share their
   // errors); a fixed seed, so the same model and map give the same numbers.
   // 2,000 replicates: the interval's own Monte Carlo error is then ≈ 1.6 %
   // of its width (1/√(2·2000)).
   constexpr int kReplicates = 2000;
   constexpr std::uint64_t kBootstrapSeed = 20141101;  // Olofsson et al. 2014's issue month, nothing more
-  const auto replicates = kernels::bootstrap_confusion(view.polygons, static_cast<int>(C), kReplicates, kBootstrapSeed);
-  const auto units = kernels::units_per_stratum(view.polygons, static_cast<int>(C));
+  const auto replicates = kernels::bootstrap_confusion(polygons, static_cast<int>(C), kReplicates, kBootstrapSeed);
+  const auto units = kernels::units_per_stratum(polygons, static_cast<int>(C));
   // A sample of single pixels (points) can be Olofsson's probability sample
   // (random points over the map); reference fields cannot. Say which.
   const auto single_pixel =
-      static_cast<std::size_t>(std::count_if(view.polygons.begin(), view.polygons.end(), [](const auto& u) {
+      static_cast<std::size_t>(std::count_if(polygons.begin(), polygons.end(), [](const auto& u) {
         return std::accumulate(u.mapped.begin(), u.mapped.end(), std::int64_t{0}) == 1;
       }));
-  const bool points = !view.polygons.empty() && single_pixel == view.polygons.size();
+  const bool points = !polygons.empty() && single_pixel == polygons.size();
   const std::string unit_name = points              ? "validation points"
                                 : single_pixel == 0 ? "validation polygons"
                                                     : "validation units (points and polygons)";
   const std::string interval =
-      view.polygons.empty()
+      polygons.empty()
           ? "ci95 is the half-width (± ha) of Olofsson's Eq. 11 (an error-free map class adds the variance of "
             "its share's posterior under a uniform prior instead of 0), which counts every validation pixel as an "
             "independent draw (the model holds no per-polygon validation; retrain for the polygon bootstrap): "
             "too narrow"
           : "ci95 is the half-width (± ha): 1.96 × the standard deviation of the adjusted area over " +
-                std::to_string(kReplicates) + " bootstrap resamples of the " + std::to_string(view.polygons.size()) +
+                std::to_string(kReplicates) + " bootstrap resamples of the " + std::to_string(polygons.size()) +
                 " " + unit_name +
                 " (whole units, redrawn within their reference class: a polygon's pixels share its errors), never "
                 "narrower than Olofsson's Eq. 10-11, in which a map class whose "
@@ -93,8 +128,9 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
                 "larger, and a map class no validation sample fell in gets the uniform prior's W^2/12 instead of 0";
   // What the matrix validates, said next to every number built on it.
   const std::string validation_of =
-      of_map ? "the map as written (forest, then " + post_processing + "), at the validation pixels"
-             : model.map_validation.k > 0
+      own      ? "this run's map as written (forest, then " + post_processing + "), at the validation pixels"
+      : of_map ? "the map as written (forest, then " + post_processing + ") by train, at the validation pixels"
+      : model.map_validation.k > 0
                    ? "the forest per pixel: the model's map validation used other post-processing (" +
                          model.map_post_processing + ") than this run (" + post_processing +
                          "); retrain with this run's classifier settings for intervals that describe this map"
@@ -110,27 +146,23 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
       area[i * C + c] = static_cast<double>(crop_pixels[i * C + c]) * pixel_area_ha;
       province[c] += area[i * C + c];
     }
-  // Per commune: each commune's map corrected with the errors of the
-  // validation pixels inside it (the difference estimator), when the model
-  // says where its validation pixels lie. A model from before does not: the
-  // province's errors then stand for every commune's (the synthetic
-  // estimator), which the method attribute says.
-  const bool by_commune =
-      !model.validation_pixels.empty() && validation_commune.size() == model.validation_pixels.size();
+  // Per commune: each commune's map corrected with the errors of this run's
+  // map at the validation pixels inside it (the difference estimator).
+  // Without them (a model from before, another grid CRS) the province's
+  // errors stand for every commune's (the synthetic estimator), which the
+  // method attribute says.
+  const bool by_commune = own;
   std::vector<std::int64_t> pixels_in(n, 0);
   if (by_commune) {
-    std::map<std::tuple<int, int, int>, std::int64_t> count;  // unit, commune, map class → pixels
+    std::map<std::tuple<int, int, int>, std::int64_t> count;  // run unit, commune, map class → pixels
     for (std::size_t i = 0; i < model.validation_pixels.size(); ++i) {
-      const auto& v = model.validation_pixels[i];
-      const int cls = of_map ? v.map : v.forest;
-      if (cls < 0) continue;  // not counted by the view's units either
-      if (v.unit < 0 || static_cast<std::size_t>(v.unit) >= view.polygons.size()) continue;  // checked at load
-      ++count[{v.unit, validation_commune[i], cls}];
-      if (validation_commune[i] >= 0 && static_cast<std::size_t>(validation_commune[i]) < n)
-        ++pixels_in[static_cast<std::size_t>(validation_commune[i])];
+      if (on_run.cell[i] < 0) continue;  // off this run's grid
+      const int commune = on_run.commune[i];
+      ++count[{run_unit[static_cast<std::size_t>(model.validation_pixels[i].unit)], commune, on_run.mapped[i]}];
+      if (commune >= 0 && static_cast<std::size_t>(commune) < n) ++pixels_in[static_cast<std::size_t>(commune)];
     }
-    std::vector<kernels::DomainUnit> units_by_commune(view.polygons.size());
-    for (std::size_t u = 0; u < view.polygons.size(); ++u) units_by_commune[u].reference = view.polygons[u].reference;
+    std::vector<kernels::DomainUnit> units_by_commune(run_units.size());
+    for (std::size_t u = 0; u < run_units.size(); ++u) units_by_commune[u].reference = run_units[u].reference;
     for (const auto& [key, pixels] : count) {
       const auto [unit, commune, cls] = key;
       units_by_commune[static_cast<std::size_t>(unit)].pixels.push_back({commune, cls, pixels});
@@ -192,12 +224,12 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
                 "polygons), A_h^2 Var Beta, but at most (M/2)^2 for a commune mapping M of it (an unseen "
                 "error is commission inside M); a map class "
                 "without validation pixels keeps its mapped area with the uniform prior's variance (M^2/12). "
-                "The map classes at the validation pixels are those train's map gave them: the estimator "
-                "describes this run's map as far as it is that map" + sample_kind
+                "The map classes at the validation pixels are this run's, read from the map it wrote" +
+                sample_kind
           : "synthetic estimator: the province's validation (Olofsson et al. 2014, Eqs. 9-10) applied to each "
             "commune's mapped shares, which assumes the map errs alike in every commune; the model's validation "
-            "pixels cannot be placed in this run's communes (a model from before they were stored, or another "
-            "grid CRS: retrain for a per-commune correction). " + interval +
+            "pixels cannot be placed on this run's map (a model from before they were stored, or another grid "
+            "CRS: retrain for a per-commune correction). " + interval +
                 sample_kind;
   out.set_attribute("/communes/crop_area_adjusted_ha", "method", commune_method);
   out.set_attribute("/communes/crop_area_ci95_ha", "method", commune_method);

@@ -4,35 +4,53 @@
 // (Olofsson et al. 2014, kernels/area_estimate.hpp) and the model's
 // validation, so that a verifier sees the accuracy next to every area.
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "pipeline/analysis_grid.hpp"
 #include "pipeline/crop_model.hpp"
-#include "pipeline/polygon_layer.hpp"
 #include "pipeline/result_writer.hpp"
 
 namespace paddymrv {
 
-// The commune (row of `communes`) of each of the model's validation pixels,
-// by the run's own rule (the commune holding the pixel centre on `grid`);
-// −1 outside every commune or off the grid.
-std::vector<int> validation_pixel_communes(const CropModel& model, const PolygonLayer& communes,
-                                           const AnalysisGrid& grid);
+// Where the model's validation pixels lie on this run's grid: the cell
+// (row-major index) of each, −1 off the grid; empty when the model holds
+// none or they are in another CRS than the grid (warned).
+std::vector<std::int64_t> validation_pixel_cells(const CropModel& model, const AnalysisGrid& grid);
+
+// What this run's own map says at the model's validation pixels: the commune
+// and the class (matrix row) of each, −1 where unknown, taken block by block
+// from the very arrays the run writes and counts (so the same rule places
+// them as every mapped pixel).
+struct ValidationOnRun {
+  ValidationOnRun() = default;
+  ValidationOnRun(const CropModel& model, const AnalysisGrid& grid);
+  void take(const PixelWindow& w, std::span<const std::int32_t> block_commune,
+            std::span<const std::uint8_t> block_class, const CropModel& model);
+  // Every validation pixel on the grid has a class, and some are on it.
+  bool complete() const;
+  std::vector<std::int64_t> cell;
+  std::vector<int> commune, mapped;
+
+ private:
+  int grid_width_ = 0;
+};
 
 // crop_pixels[commune × class] in the model's class order. post_processing:
 // CropPostProcessing::from(config).describe() of this run; the areas are adjusted with
 // the model's validation of the map made that way when it has one (train
 // with the same classifier settings), else with its per-pixel validation,
-// and the result says which. `validation_commune` (validation_pixel_communes)
-// places the validation pixels: each commune's areas are then corrected with
-// the errors of the pixels inside it (kernels/domain_area_estimate.hpp);
-// empty (a model from before) → the province's errors on each commune's map.
+// and the result says which. With `on_run` complete, the validation is
+// this run's own map at the validation pixels instead, and each commune's
+// areas are corrected with the errors of the pixels inside it
+// (kernels/domain_area_estimate.hpp); otherwise (a model from before, another
+// grid CRS) the province's errors on each commune's map.
 // Returns the relative standard error of the
 // error-adjusted rice area (province), which the methane Monte Carlo
 // propagates; 0 when rice is not in the model.
 double write_crop_results(ResultWriter& out, const CropModel& model, const std::string& model_path,
                           const std::string& post_processing, const std::vector<std::int64_t>& crop_pixels,
-                          std::size_t communes, double pixel_area_ha, const std::vector<int>& validation_commune);
+                          std::size_t communes, double pixel_area_ha, const ValidationOnRun& on_run);
 
 }  // namespace paddymrv

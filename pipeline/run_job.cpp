@@ -266,6 +266,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     kernels::OpticalFieldAccumulator claim_optical(season_s2_scenes(in).size());
     kernels::CommuneAccumulator totals(communes.size());
     std::vector<std::int64_t> crop_pixels(model ? communes.size() * model->classes.size() : 0, 0);
+    ValidationOnRun validation_on_run = model ? ValidationOnRun(*model, grid) : ValidationOnRun();
     EngineOptions eo;
     eo.threads = cfg.threads;
     eo.blocks_in_flight = cfg.blocks_in_flight;
@@ -286,6 +287,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
           if (model) {
             out.write_map_window("/maps/crop_class", w, blk.crop_class.data());
             for (std::size_t k = 0; k < crop_pixels.size(); ++k) crop_pixels[k] += blk.crop_pixels[k];
+            validation_on_run.take(blk.window, blk.commune, blk.crop_class, *model);
           }
           totals.merge(blk.totals);
           claim_series.merge(blk.claims);
@@ -334,8 +336,7 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     double rice_area_rel_sd = 0;  // from the classifier's validation, for the methane interval
     if (model) {
       rice_area_rel_sd = write_crop_results(out, *model, model_path, CropPostProcessing::from(cfg).describe(),
-                                            crop_pixels, n, grid.pixel_area_ha(),
-                                            validation_pixel_communes(*model, communes, grid));
+                                            crop_pixels, n, grid.pixel_area_ha(), validation_on_run);
     } else {
       write_not_computed(out, "/communes/crop_area_ha", {hn, nc}, "no crop model given (run --model)");
       std::vector<std::string> labels;

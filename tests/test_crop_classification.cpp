@@ -425,6 +425,28 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
     const auto raw = r.read<std::int32_t>("/maps/crop_class");
     const auto dims = r.dims("/maps/crop_class");
     ASSERT_EQ(dims.size(), 2u);
+    {
+      // Another post-processing than train's: the areas are adjusted with
+      // this run's own map at the validation pixels, not the forest's per
+      // pixel classes — the matrix is the written map against the references.
+      const CropModel m = load_crop_model(model);
+      auto ds = open_raster((dir / "sim" / "truth" / "commune_index.tif").string());
+      double gt[6];
+      ds->GetGeoTransform(gt);
+      const std::size_t C = m.classes.size();
+      std::vector<std::int64_t> expected(C * C, 0);
+      for (const auto& v : m.validation_pixels) {
+        const auto col = static_cast<std::size_t>((v.x - gt[0]) / gt[1]);
+        const auto row = static_cast<std::size_t>((v.y - gt[3]) / gt[5]);
+        const int mapped = m.class_index(raw[row * dims[1] + col]);
+        ASSERT_GE(mapped, 0);
+        ++expected[static_cast<std::size_t>(mapped) * C +
+                   static_cast<std::size_t>(m.validation_polygons[static_cast<std::size_t>(v.unit)].reference)];
+      }
+      EXPECT_EQ(r.read<std::int64_t>("/qa/crop_validation_confusion"), expected);
+      EXPECT_NE(expected, std::vector<std::int64_t>(m.map_validation.n.begin(), m.map_validation.n.end()));
+      EXPECT_EQ(r.attribute_string("/qa/crop_validation_confusion", "validation_of").rfind("this run's map", 0), 0u);
+    }
     std::vector<std::uint8_t> raw8(raw.begin(), raw.end());
     const auto filtered = majority_filter(raw8, static_cast<int>(dims[1]), static_cast<int>(dims[0]),
                                           cfg.classifier_majority_window);
@@ -478,17 +500,17 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
     EXPECT_EQ(written, ts.map_validation.n);
     EXPECT_NE(ts.map_validation.n, ts.validation.n);  // the filter does change validation pixels
     EXPECT_EQ(a.read<std::int64_t>("/qa/crop_validation_confusion_per_pixel"), ts.validation.n);
-    EXPECT_NE(a.attribute_string("/qa/crop_area_province", "validation_of").find("the map as written"),
+    EXPECT_NE(a.attribute_string("/qa/crop_area_province", "validation_of").find("this run's map as written"),
               std::string::npos);
     // The model and the samples it learnt from are pinned by their hashes.
     EXPECT_EQ(a.attribute_string("/provenance/assets", "model_sha256"), sha256_file(model));
     EXPECT_EQ(a.attribute_string("/qa/crop_validation_confusion", "model_samples_sha256"),
               sha256_file((dir / "sim" / "reference.geojson").string()));
-    // …and a run whose post-processing differs from train's falls back to
-    // the per-pixel validation, and says so.
+    // …and a run whose post-processing differs from train's validates its
+    // own map there: unfiltered, that is the forest per pixel.
     const ResultReader off(dir / "off.h5");
     EXPECT_EQ(off.read<std::int64_t>("/qa/crop_validation_confusion"), ts.validation.n);
-    EXPECT_NE(off.attribute_string("/communes/crop_area_adjusted_ha", "validation_of").find("the forest per pixel"),
+    EXPECT_NE(off.attribute_string("/communes/crop_area_adjusted_ha", "validation_of").find("majority_window=off"),
               std::string::npos);
   }
 
@@ -680,11 +702,7 @@ TEST(CropIntegration, ValidationPointsAreOnePixelSamplingUnitsEach) {
     }
     {
       // Coordinates in another CRS than the run's grid are not placed: the
-      // communes then fall back to the province's errors.
-      OGRSpatialReference utm_grid;
-      ASSERT_TRUE(parse_crs("EPSG:32648", utm_grid));
-      const PolygonLayer communes((dir / "sim" / "communes.geojson").string(), cfg.commune_code_field,
-                                  cfg.commune_name_field, utm_grid);
+      // areas then fall back to the model's validation.
       auto ds = open_raster((dir / "sim" / "truth" / "commune_index.tif").string());
       double gt[6];
       ds->GetGeoTransform(gt);
@@ -692,14 +710,15 @@ TEST(CropIntegration, ValidationPointsAreOnePixelSamplingUnitsEach) {
       grid.crs_wkt = ds->GetProjectionRef();
       grid.origin_x = gt[0], grid.origin_y = gt[3], grid.resolution = gt[1];
       grid.width = ds->GetRasterXSize(), grid.height = ds->GetRasterYSize();
-      const auto placed = validation_pixel_communes(m, communes, grid);
-      ASSERT_EQ(placed.size(), m.validation_pixels.size());
-      std::vector<double> counted(per_commune.size(), 0.0);
-      for (int c : placed) {
-        ASSERT_GE(c, 0);
-        ++counted[static_cast<std::size_t>(c)];
+      const auto cells = validation_pixel_cells(m, grid);
+      ASSERT_EQ(cells.size(), m.validation_pixels.size());
+      for (std::size_t i = 0; i < cells.size(); ++i) {
+        ASSERT_GE(cells[i], 0);
+        EXPECT_NEAR(grid.origin_x + (static_cast<double>(cells[i] % grid.width) + 0.5) * grid.resolution,
+                    m.validation_pixels[i].x, 1e-6);
+        EXPECT_NEAR(grid.origin_y - (static_cast<double>(cells[i] / grid.width) + 0.5) * grid.resolution,
+                    m.validation_pixels[i].y, 1e-6);
       }
-      EXPECT_EQ(counted, per_commune);
       CropModel elsewhere = m;
       OGRSpatialReference wgs84;
       ASSERT_TRUE(parse_crs("EPSG:4326", wgs84));
@@ -707,7 +726,36 @@ TEST(CropIntegration, ValidationPointsAreOnePixelSamplingUnitsEach) {
       wgs84.exportToWkt(&wkt);
       elsewhere.validation_crs_wkt = wkt;
       CPLFree(wkt);
-      EXPECT_TRUE(validation_pixel_communes(elsewhere, communes, grid).empty());
+      EXPECT_TRUE(validation_pixel_cells(elsewhere, grid).empty());
+      EXPECT_FALSE(ValidationOnRun(elsewhere, grid).complete());
+    }
+    {
+      // A model from before the pixels' locations: the communes get the
+      // province's errors (synthetic estimator), and the result says so.
+      std::ifstream in(model);
+      std::stringstream text;
+      text << in.rdbuf();
+      std::string yml = text.str();
+      for (const char* key : {"validation_pixel_xy:", "validation_pixel_unit_classes:", "validation_pixel_crs:"}) {
+        const auto at = yml.find(key);
+        ASSERT_NE(at, std::string::npos) << key;
+        auto end = yml.find('\n', at);
+        while (end + 1 < yml.size() && yml[end + 1] == ' ') end = yml.find('\n', end + 1);  // continued lines
+        yml.erase(at, end - at + 1);
+      }
+      const auto old_model = (dir / "old_model.yml").string();
+      std::ofstream(old_model) << yml;
+      ASSERT_TRUE(load_crop_model(old_model).validation_pixels.empty());
+      Config old_cfg = run_cfg;
+      old_cfg.model = old_model;
+      old_cfg.out = (dir / "old.h5").string();
+      run_job(old_cfg);
+      const ResultReader o(old_cfg.out);
+      EXPECT_NE(o.attribute_string("/communes/crop_area_adjusted_ha", "method").find("synthetic estimator"),
+                std::string::npos);
+      EXPECT_FALSE(o.has_attribute("/communes/crop_area_ci95_ha", "validation_pixels_per_commune"));
+      // The province table is the same estimate either way (same map, same pixels).
+      EXPECT_EQ(o.read_string_table("/qa/crop_area_province"), r.read_string_table("/qa/crop_area_province"));
     }
     // Summed over the communes, the areas are the province's estimate.
     const auto adjusted = r.read<double>("/communes/crop_area_adjusted_ha");
