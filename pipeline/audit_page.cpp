@@ -127,7 +127,8 @@ void crops_section(Html& h, const ResultReader& r, const CommuneColumns& c) {
   for (std::size_t i = 0; i < n; ++i) {
     std::vector<std::string> row = {esc(c.code[i]), esc(c.name[i])};
     for (std::size_t j = 0; j < k; ++j)
-      row.push_back(num(mapped[i * k + j], 1) + "<br><small>" + num(adjusted[i * k + j], 1) + " [" +
+      // A commune's adjusted area can dip below 0 (attribute `bounds`): shown as 0, as that says.
+      row.push_back(num(mapped[i * k + j], 1) + "<br><small>" + num(std::max(0.0, adjusted[i * k + j]), 1) + " [" +
                     num(std::max(0.0, adjusted[i * k + j] - ci[i * k + j]), 1) + "–" +
                     num(adjusted[i * k + j] + ci[i * k + j], 1) + "]</small>");
     rows.push_back(row);
