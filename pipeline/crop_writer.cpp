@@ -4,7 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <climits>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -16,55 +15,86 @@
 
 namespace paddymrv {
 
-std::vector<std::int64_t> validation_pixel_cells(const CropModel& model, const AnalysisGrid& grid) {
+std::vector<std::int64_t> validation_pixel_cells(const CropModel& model, const AnalysisGrid& grid,
+                                                 std::string* why_not) {
+  auto refuse = [why_not](std::string reason) {
+    if (why_not) *why_not = std::move(reason);
+    return std::vector<std::int64_t>{};
+  };
   const auto& px = model.validation_pixels;
-  if (px.empty()) return {};
-  // Coordinates in another CRS than this run's grid would land in the wrong
-  // place: then none (the areas fall back to the model's validation).
+  if (px.empty()) return refuse("the model does not store where its validation pixels lie (written before they were)");
   OGRSpatialReference theirs, ours;
   if (theirs.importFromWkt(model.validation_crs_wkt.c_str()) != OGRERR_NONE ||
-      ours.importFromWkt(grid.crs_wkt.c_str()) != OGRERR_NONE || !theirs.IsSame(&ours)) {
-    spdlog::warn("the crop model's validation pixels are in another CRS than this run's grid: the crop areas are "
-                 "adjusted with the model's validation and the communes with the province's errors (train on "
-                 "this grid)");
-    return {};
-  }
+      ours.importFromWkt(grid.crs_wkt.c_str()) != OGRERR_NONE || !theirs.IsSame(&ours))
+    return refuse("the model's validation pixels are in another CRS than this run's grid");
   std::vector<std::int64_t> cell(px.size(), -1);
+  bool any = false;
   for (std::size_t i = 0; i < px.size(); ++i) {
     const double col = std::floor((px[i].x - grid.origin_x) / grid.resolution);
     const double row = std::floor((grid.origin_y - px[i].y) / grid.resolution);
-    if (col >= 0 && row >= 0 && col < grid.width && row < grid.height)
-      cell[i] = static_cast<std::int64_t>(row) * grid.width + static_cast<std::int64_t>(col);
+    if (!(col >= 0 && row >= 0 && col < grid.width && row < grid.height)) continue;  // off this run's grid
+    // Train stored its cells' centres: on the same lattice each is this
+    // grid's cell centre too. Off it (another resolution or alignment), a
+    // run cell would stand for another piece of ground than the reference.
+    const double cx = grid.origin_x + (col + 0.5) * grid.resolution, cy = grid.origin_y - (row + 0.5) * grid.resolution;
+    if (std::abs(cx - px[i].x) > 1e-3 * grid.resolution || std::abs(cy - px[i].y) > 1e-3 * grid.resolution)
+      return refuse("this run's grid is not train's pixel lattice (another resolution or origin)");
+    cell[i] = static_cast<std::int64_t>(row) * grid.width + static_cast<std::int64_t>(col);
+    any = true;
   }
+  if (!any) return refuse("none of the model's validation pixels lies on this run's grid");
   return cell;
 }
 
-ValidationOnRun::ValidationOnRun(const CropModel& model, const AnalysisGrid& grid)
-    : cell(validation_pixel_cells(model, grid)), commune(cell.size(), -1), mapped(cell.size(), -1),
-      grid_width_(grid.width) {}
+ValidationOnRun::ValidationOnRun(const CropModel& model, const AnalysisGrid& grid, const std::string& season_start,
+                                 const std::string& season_end)
+    : grid_width_(grid.width) {
+  // The reference labels are of train's season: against another season's
+  // map every crop rotation would count as a map error, and the areas would
+  // be estimated for the reference season with intervals that look valid.
+  const auto start = model.metadata.find("season_start"), end = model.metadata.find("season_end");
+  if (start == model.metadata.end() || end == model.metadata.end() || start->second != season_start ||
+      end->second != season_end) {
+    why_not = "the model was trained on another season (" +
+              (start == model.metadata.end() ? std::string("unknown") : start->second + " to " + end->second) +
+              ") than this run's (" + season_start + " to " + season_end + "): its references describe that season";
+  } else {
+    cell = validation_pixel_cells(model, grid, &why_not);
+  }
+  commune.assign(cell.size(), -1);
+  mapped.assign(cell.size(), -1);
+  for (std::size_t i = 0; i < cell.size(); ++i)
+    if (cell[i] >= 0) by_cell_.push_back(i);
+  std::sort(by_cell_.begin(), by_cell_.end(), [this](std::size_t a, std::size_t b) { return cell[a] < cell[b]; });
+  if (!why_not.empty())
+    spdlog::warn("crop areas: {}; they are adjusted with the model's validation, and the communes with the "
+                 "province's errors", why_not);
+}
 
 void ValidationOnRun::take(const PixelWindow& w, std::span<const std::int32_t> block_commune,
                            std::span<const std::uint8_t> block_class, const CropModel& model) {
-  for (std::size_t i = 0; i < cell.size(); ++i) {
-    if (cell[i] < 0) continue;
-    const auto x = static_cast<int>(cell[i] % grid_width_), y = static_cast<int>(cell[i] / grid_width_);
-    if (x < w.x0 || y < w.y0 || x >= w.x0 + w.width || y >= w.y0 + w.height) continue;
-    const std::size_t k = static_cast<std::size_t>(y - w.y0) * static_cast<std::size_t>(w.width) +
-                          static_cast<std::size_t>(x - w.x0);
-    commune[i] = block_commune[k];
-    mapped[i] = model.class_index(block_class[k]);
+  // The pixels of each window row, found in the cell-sorted list.
+  auto below = [this](std::size_t i, std::int64_t c) { return cell[i] < c; };
+  for (int y = w.y0; y < w.y0 + w.height; ++y) {
+    const std::int64_t first = static_cast<std::int64_t>(y) * grid_width_ + w.x0;
+    for (auto it = std::lower_bound(by_cell_.begin(), by_cell_.end(), first, below);
+         it != by_cell_.end() && cell[*it] < first + w.width; ++it) {
+      const auto k = static_cast<std::size_t>(y - w.y0) * static_cast<std::size_t>(w.width) +
+                     static_cast<std::size_t>(cell[*it] - first);
+      commune[*it] = block_commune[k];
+      mapped[*it] = model.class_index(block_class[k]);
+    }
   }
 }
 
 bool ValidationOnRun::complete() const {
-  bool any = false;
-  for (std::size_t i = 0; i < cell.size(); ++i) {
-    if (cell[i] < 0) continue;
+  if (by_cell_.empty()) return false;
+  for (std::size_t i : by_cell_)
     if (mapped[i] < 0) return false;
-    any = true;
-  }
-  return any;
+  return true;
 }
+
+std::size_t ValidationOnRun::used() const { return by_cell_.size(); }
 
 double write_crop_results(ResultWriter& out, const CropModel& model, const std::string& model_path,
                           const std::string& post_processing, const std::vector<std::int64_t>& crop_pixels,
@@ -77,6 +107,18 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
   // scenes or post-processing it was made with. Units keep the model's
   // order; those with no pixel on this grid drop out.
   const bool own = on_run.complete();
+  if (own && on_run.cell.size() != model.validation_pixels.size())
+    throw Error("crop areas: the run's validation pixels do not match the model's");
+  const std::string why_not_own = own                    ? ""
+                                  : !on_run.why_not.empty() ? on_run.why_not
+                                  : on_run.used() == 0      ? "the model's validation pixels were not placed"
+                                                            : "a validation pixel has no class on this run's map "
+                                                              "(no data there)";
+  if (!own && on_run.why_not.empty() && on_run.used() > 0)
+    spdlog::warn("crop areas: {}; they are adjusted with the model's validation", why_not_own);
+  if (own && on_run.used() < model.validation_pixels.size())
+    spdlog::warn("crop areas: {} of the model's {} validation pixels lie on this run's grid; the areas are "
+                 "adjusted with those", on_run.used(), model.validation_pixels.size());
   std::vector<kernels::ValidationPolygon> run_units;
   std::vector<int> run_unit(model.validation_polygons.size(), -1);  // model unit → run_units
   if (own) {
@@ -128,7 +170,9 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
                 "larger, and a map class no validation sample fell in gets the uniform prior's W^2/12 instead of 0";
   // What the matrix validates, said next to every number built on it.
   const std::string validation_of =
-      own      ? "this run's map as written (forest, then " + post_processing + "), at the validation pixels"
+      own      ? "this run's map as written (forest, then " + post_processing + "), at " +
+                std::to_string(on_run.used()) + " of the model's " + std::to_string(model.validation_pixels.size()) +
+                " validation pixels (those on this run's grid; references of the same season)"
       : of_map ? "the map as written (forest, then " + post_processing + ") by train, at the validation pixels"
       : model.map_validation.k > 0
                    ? "the forest per pixel: the model's map validation used other post-processing (" +
@@ -227,9 +271,8 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
                 "The map classes at the validation pixels are this run's, read from the map it wrote" +
                 sample_kind
           : "synthetic estimator: the province's validation (Olofsson et al. 2014, Eqs. 9-10) applied to each "
-            "commune's mapped shares, which assumes the map errs alike in every commune; the model's validation "
-            "pixels cannot be placed on this run's map (a model from before they were stored, or another grid "
-            "CRS: retrain for a per-commune correction). " + interval +
+            "commune's mapped shares, which assumes the map errs alike in every commune, because this run's "
+            "own map cannot be read at the validation pixels: " + why_not_own + ". " + interval +
                 sample_kind;
   out.set_attribute("/communes/crop_area_adjusted_ha", "method", commune_method);
   out.set_attribute("/communes/crop_area_ci95_ha", "method", commune_method);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string>
 #include <vector>
 
 #include "pipeline/analysis_grid.hpp"
@@ -15,26 +16,34 @@
 namespace paddymrv {
 
 // Where the model's validation pixels lie on this run's grid: the cell
-// (row-major index) of each, −1 off the grid; empty when the model holds
-// none or they are in another CRS than the grid (warned).
-std::vector<std::int64_t> validation_pixel_cells(const CropModel& model, const AnalysisGrid& grid);
+// (row-major index) of each, −1 off the grid. Empty, with the reason in
+// `why_not`, when the model holds none, they are in another CRS, the grid is
+// not train's pixel lattice, or none lies on it.
+std::vector<std::int64_t> validation_pixel_cells(const CropModel& model, const AnalysisGrid& grid,
+                                                 std::string* why_not = nullptr);
 
 // What this run's own map says at the model's validation pixels: the commune
 // and the class (matrix row) of each, −1 where unknown, taken block by block
 // from the very arrays the run writes and counts (so the same rule places
-// them as every mapped pixel).
+// them as every mapped pixel). Only for a run of the model's own season on
+// its pixel lattice; otherwise `why_not` says why (and it is warned).
 struct ValidationOnRun {
   ValidationOnRun() = default;
-  ValidationOnRun(const CropModel& model, const AnalysisGrid& grid);
+  ValidationOnRun(const CropModel& model, const AnalysisGrid& grid, const std::string& season_start,
+                  const std::string& season_end);
+  // Called with each block of the run, in any order, once each.
   void take(const PixelWindow& w, std::span<const std::int32_t> block_commune,
             std::span<const std::uint8_t> block_class, const CropModel& model);
   // Every validation pixel on the grid has a class, and some are on it.
   bool complete() const;
+  std::size_t used() const;  // validation pixels on this run's grid
   std::vector<std::int64_t> cell;
   std::vector<int> commune, mapped;
+  std::string why_not;
 
  private:
-  int grid_width_ = 0;
+  std::int64_t grid_width_ = 0;
+  std::vector<std::size_t> by_cell_;  // pixels on the grid, by cell
 };
 
 // crop_pixels[commune × class] in the model's class order. post_processing:
@@ -44,8 +53,9 @@ struct ValidationOnRun {
 // and the result says which. With `on_run` complete, the validation is
 // this run's own map at the validation pixels instead, and each commune's
 // areas are corrected with the errors of the pixels inside it
-// (kernels/domain_area_estimate.hpp); otherwise (a model from before, another
-// grid CRS) the province's errors on each commune's map.
+// (kernels/domain_area_estimate.hpp); otherwise (on_run.why_not: a model
+// from before, another season, CRS or pixel lattice, no pixel on the grid)
+// the province's errors on each commune's map.
 // Returns the relative standard error of the
 // error-adjusted rice area (province), which the methane Monte Carlo
 // propagates; 0 when rice is not in the model.

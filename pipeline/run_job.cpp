@@ -266,7 +266,8 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     kernels::OpticalFieldAccumulator claim_optical(season_s2_scenes(in).size());
     kernels::CommuneAccumulator totals(communes.size());
     std::vector<std::int64_t> crop_pixels(model ? communes.size() * model->classes.size() : 0, 0);
-    ValidationOnRun validation_on_run = model ? ValidationOnRun(*model, grid) : ValidationOnRun();
+    ValidationOnRun validation_on_run =
+        model ? ValidationOnRun(*model, grid, cfg.season_start, cfg.season_end) : ValidationOnRun();
     EngineOptions eo;
     eo.threads = cfg.threads;
     eo.blocks_in_flight = cfg.blocks_in_flight;

@@ -726,8 +726,49 @@ TEST(CropIntegration, ValidationPointsAreOnePixelSamplingUnitsEach) {
       wgs84.exportToWkt(&wkt);
       elsewhere.validation_crs_wkt = wkt;
       CPLFree(wkt);
-      EXPECT_TRUE(validation_pixel_cells(elsewhere, grid).empty());
-      EXPECT_FALSE(ValidationOnRun(elsewhere, grid).complete());
+      std::string why;
+      EXPECT_TRUE(validation_pixel_cells(elsewhere, grid, &why).empty());
+      EXPECT_NE(why.find("another CRS"), std::string::npos) << why;
+      EXPECT_FALSE(ValidationOnRun(elsewhere, grid, cfg.season_start, cfg.season_end).complete());
+      // Neither on another pixel lattice (half a pixel off, or coarser)…
+      AnalysisGrid shifted = grid;
+      shifted.origin_x += grid.resolution / 2;
+      EXPECT_TRUE(validation_pixel_cells(m, shifted, &why).empty());
+      EXPECT_NE(why.find("lattice"), std::string::npos) << why;
+      AnalysisGrid coarse = grid;
+      coarse.resolution *= 2;
+      EXPECT_TRUE(validation_pixel_cells(m, coarse).empty());
+      // …nor for another season: the references describe train's.
+      const ValidationOnRun other_season(m, grid, "2025-02-01", cfg.season_end);
+      EXPECT_FALSE(other_season.complete());
+      EXPECT_NE(other_season.why_not.find("another season"), std::string::npos) << other_season.why_not;
+      // Blocks in any order, each once: every pixel gets its own cell's
+      // commune and class from the window that holds it.
+      ValidationOnRun on_run(m, grid, cfg.season_start, cfg.season_end);
+      ASSERT_EQ(on_run.used(), m.validation_pixels.size());
+      const int half = grid.width / 2;
+      auto take = [&](const PixelWindow& win) {
+        std::vector<std::int32_t> commune(win.pixels());
+        std::vector<std::uint8_t> cls(win.pixels());
+        for (int y = 0; y < win.height; ++y)
+          for (int x = 0; x < win.width; ++x) {
+            const auto k = static_cast<std::size_t>(y) * static_cast<std::size_t>(win.width) +
+                           static_cast<std::size_t>(x);
+            commune[k] = (win.x0 + x + y) % 3;
+            cls[k] = static_cast<std::uint8_t>(m.classes[static_cast<std::size_t>(win.x0 + x) % m.classes.size()].code);
+          }
+        on_run.take(win, commune, cls, m);
+      };
+      take({half, 0, grid.width - half, grid.height});
+      EXPECT_FALSE(on_run.complete());  // the left half's pixels are still unknown
+      take({0, 0, half, grid.height});
+      ASSERT_TRUE(on_run.complete());
+      for (std::size_t i = 0; i < on_run.cell.size(); ++i) {
+        const auto x = static_cast<int>(on_run.cell[i] % grid.width);
+        const auto y = static_cast<int>(on_run.cell[i] / grid.width);
+        EXPECT_EQ(on_run.commune[i], (x + y) % 3);
+        EXPECT_EQ(on_run.mapped[i], x % static_cast<int>(m.classes.size()));
+      }
     }
     {
       // A model from before the pixels' locations: the communes get the
