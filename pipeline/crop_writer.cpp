@@ -102,10 +102,11 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
   const std::size_t C = model.classes.size();
   const auto view = model.validation_for(post_processing);
   // This run's own map at the validation pixels, when the model says where
-  // they lie and the run mapped every one on its grid: the areas are then
-  // adjusted with the validation of the very map they adjust, whatever
-  // scenes or post-processing it was made with. Units keep the model's
-  // order; those with no pixel on this grid drop out.
+  // they lie and the run (of the model's season, on its pixel lattice)
+  // mapped every one on its grid: the areas are then adjusted with the
+  // validation of the very map they adjust, whatever scenes or
+  // post-processing it was made with. Units keep the model's order; those
+  // with no pixel on this grid drop out.
   const bool own = on_run.complete();
   if (own && on_run.cell.size() != model.validation_pixels.size())
     throw Error("crop areas: the run's validation pixels do not match the model's");
@@ -192,9 +193,8 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
     }
   // Per commune: each commune's map corrected with the errors of this run's
   // map at the validation pixels inside it (the difference estimator).
-  // Without them (a model from before, another grid CRS) the province's
-  // errors stand for every commune's (the synthetic estimator), which the
-  // method attribute says.
+  // Without them (why_not_own) the province's errors stand for every
+  // commune's (the synthetic estimator), which the method attribute says.
   const bool by_commune = own;
   std::vector<std::int64_t> pixels_in(n, 0);
   if (by_commune) {
