@@ -75,11 +75,22 @@ ReductionInterval reduction_interval(std::span<const MethaneFactors> factors, st
   std::vector<double> z(6 + amendments);
   const auto n = static_cast<std::size_t>(mc.samples);
   std::vector<std::vector<double>> draws(communes.size(), std::vector<double>(n));
-  std::vector<double> total(n, 0.0);
+  std::vector<double> total(n, 0.0), own;
   for (std::size_t s = 0; s < n; ++s) {
     for (double& v : z) v = rng.normal();
-    const double area_scale = std::max(0.0, 1.0 + mc.area_rel_sd * z.back());
+    const double area_shift = mc.area_rel_sd * z.back();
+    // Own draws only when asked for, so that seeds give the figures they
+    // gave before per-commune errors existed.
+    own.clear();
+    if (!mc.commune_area_rel_sd.empty())
+      for (std::size_t c = 0; c < communes.size(); ++c) own.push_back(rng.normal());
     for (std::size_t c = 0; c < communes.size(); ++c) {
+      double own_shift = 0;
+      if (c < mc.commune_area_rel_sd.size()) {
+        const double sd = mc.commune_area_rel_sd[c];
+        own_shift = std::sqrt(std::max(0.0, sd * sd - mc.area_rel_sd * mc.area_rel_sd)) * own[c];
+      }
+      const double area_scale = std::max(0.0, 1.0 + area_shift + own_shift);
       const MethaneFactors& f = factors[c];
       MethaneFactors g = f;
       g.ef_c.value = at_z(f.ef_c, z[0]);

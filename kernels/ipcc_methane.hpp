@@ -63,11 +63,17 @@ MethaneEstimate estimate_methane(const MethaneFactors& f, const RegimeHaDays& ha
 // amendments or its EF_c). The rice area is scaled by one shared draw of
 // N(1, area_rel_sd) — the relative standard error of the classifier's
 // error-adjusted rice area (Olofsson et al. 2014) — since a biased map biases
-// every commune the same way. Deterministic for a seed.
+// every commune the same way. A commune whose own rice area is less certain
+// than the province's (commune_area_rel_sd, from the validation pixels
+// inside it) adds an independent draw for the rest of its variance,
+// N(0, √(sd_c² − area_rel_sd²)): its own sample's luck, not shared. Treating
+// those parts as independent slightly widens the province interval
+// (conservative). Deterministic for a seed.
 struct MonteCarloSettings {
   int samples = 2000;
   std::uint64_t seed = 1;
-  double area_rel_sd = 0;  // 0 = rice area taken as exact
+  double area_rel_sd = 0;                   // 0 = rice area taken as exact
+  std::vector<double> commune_area_rel_sd{};  // empty = the shared draw alone
 };
 
 struct ReductionInterval {

@@ -96,7 +96,7 @@ bool ValidationOnRun::complete() const {
 
 std::size_t ValidationOnRun::used() const { return by_cell_.size(); }
 
-double write_crop_results(ResultWriter& out, const CropModel& model, const std::string& model_path,
+RiceAreaError write_crop_results(ResultWriter& out, const CropModel& model, const std::string& model_path,
                           const std::string& post_processing, const std::vector<std::int64_t>& crop_pixels,
                           std::size_t n, double pixel_area_ha, const ValidationOnRun& on_run) {
   const std::size_t C = model.classes.size();
@@ -326,7 +326,7 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
   out.set_attribute("/maps/crop_class", "model", model_path);
   for (const auto& [k, v] : model.metadata) out.set_attribute("/qa/crop_validation_confusion", "model_" + k, v);
   const int rice = model.class_index(1);  // class code 1 = rice (DESIGN §3)
-  if (rice < 0) return 0.0;
+  if (rice < 0) return {};
   const auto r = static_cast<std::size_t>(rice);
   // Every stratum now adds some variance to its own class, so a zero rice
   // interval means no rice was mapped at all: the methane interval then
@@ -335,7 +335,18 @@ double write_crop_results(ResultWriter& out, const CropModel& model, const std::
     spdlog::warn("the error-adjusted rice area has a zero-width interval (no rice mapped, no validation sample "
                  "of rice elsewhere): the methane interval does not include a rice-area uncertainty");
   const double se = pe.ci95[r] / 1.959964;
-  return pe.adjusted[r] > 0 && std::isfinite(se) ? se / pe.adjusted[r] : 0.0;
+  RiceAreaError e;
+  e.province_rel_sd = pe.adjusted[r] > 0 && std::isfinite(se) ? se / pe.adjusted[r] : 0.0;
+  if (by_commune) {
+    // Relative to the larger of the adjusted and the mapped rice area: the
+    // methane scales the mapped area, and an adjusted area near 0 would make
+    // any error look infinite.
+    for (std::size_t i = 0; i < n; ++i) {
+      const double base = std::max(adjusted[i * C + r], area[i * C + r]);
+      e.commune_rel_sd.push_back(base > 0 ? ci[i * C + r] / 1.959964 / base : 0.0);
+    }
+  }
+  return e;
 }
 
 }  // namespace paddymrv

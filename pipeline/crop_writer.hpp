@@ -56,10 +56,18 @@ struct ValidationOnRun {
 // (kernels/domain_area_estimate.hpp); otherwise (on_run.why_not: a model
 // from before, another season, CRS or pixel lattice, no pixel on the grid)
 // the province's errors on each commune's map.
-// Returns the relative standard error of the
-// error-adjusted rice area (province), which the methane Monte Carlo
-// propagates; 0 when rice is not in the model.
-double write_crop_results(ResultWriter& out, const CropModel& model, const std::string& model_path,
+// Returns the relative standard errors of the error-adjusted rice area
+// (province, and per commune), which the methane Monte Carlo propagates; 0
+// and empty when rice is not in the model.
+// Relative standard errors of the error-adjusted rice area, for the methane
+// interval: the province's, and each commune's (empty without a per-commune
+// estimate).
+struct RiceAreaError {
+  double province_rel_sd = 0;
+  std::vector<double> commune_rel_sd;
+};
+
+RiceAreaError write_crop_results(ResultWriter& out, const CropModel& model, const std::string& model_path,
                           const std::string& post_processing, const std::vector<std::int64_t>& crop_pixels,
                           std::size_t communes, double pixel_area_ha, const ValidationOnRun& on_run);
 

@@ -96,7 +96,8 @@ std::vector<CommuneFactors> commune_factors(const Config& cfg, const std::vector
 }
 
 void write_methane(ResultWriter& out, const Config& cfg, const kernels::CommuneAccumulator& totals,
-                   const std::vector<std::string>& codes, double pixel_area_ha, double rice_area_rel_sd) {
+                   const std::vector<std::string>& codes, double pixel_area_ha, double rice_area_rel_sd,
+                   const std::vector<double>& commune_rice_area_rel_sd) {
   const std::size_t n = totals.size();
   const std::vector<CommuneFactors> per_commune = commune_factors(cfg, codes);
   std::vector<kernels::MethaneFactors> factors;
@@ -122,7 +123,9 @@ void write_methane(ResultWriter& out, const Config& cfg, const kernels::CommuneA
     total_reduction += reduction[i];
   }
   const kernels::MonteCarloSettings mc{cfg.monte_carlo_samples, static_cast<std::uint64_t>(cfg.monte_carlo_seed),
-                                       rice_area_rel_sd};
+                                       rice_area_rel_sd,
+                                       commune_rice_area_rel_sd.size() == n ? commune_rice_area_rel_sd
+                                                                            : std::vector<double>{}};
   const auto interval = kernels::reduction_interval(factors, ha_days, mc);
   for (std::size_t i = 0; i < n; ++i) ci[2 * i] = interval.commune[i][0], ci[2 * i + 1] = interval.commune[i][1];
   const hsize_t hn = n;
@@ -156,10 +159,15 @@ void write_methane(ResultWriter& out, const Config& cfg, const kernels::CommuneA
                     rice_area_rel_sd > 0
                         ? "2.5 % and 97.5 % quantiles of the reduction, Monte Carlo over the factor ranges "
                           "(methane.* in config_toml) and the rice-area standard error of the classifier's "
-                          "validation (Olofsson et al. 2014; attr rice_area_rel_sd)"
+                          "validation (Olofsson et al. 2014; attr rice_area_rel_sd), shared by all communes, "
+                          "plus, where a commune's own rice area is less certain (attr "
+                          "rice_area_rel_sd_per_commune, from the validation pixels inside it), an independent "
+                          "draw for the rest"
                         : "2.5 % and 97.5 % quantiles of the reduction, Monte Carlo over the factor ranges "
                           "(methane.* in config_toml); rice area taken as exact (no classifier validation)");
   out.set_attribute("/communes/ch4_reduction_ci95_t", "rice_area_rel_sd", rice_area_rel_sd);
+  if (!mc.commune_area_rel_sd.empty())
+    out.set_attribute("/communes/ch4_reduction_ci95_t", "rice_area_rel_sd_per_commune", mc.commune_area_rel_sd);
   // Commune intervals share one factor draw, so they do not add: the
   // province interval comes from the same draws, summed per draw.
   out.set_attribute("/communes/ch4_reduction_ci95_t", "province_reduction_t", total_reduction);

@@ -31,8 +31,11 @@ struct CommuneFactors {
 std::vector<CommuneFactors> commune_factors(const Config& config, const std::vector<std::string>& codes);
 
 // rice_area_rel_sd: relative standard error of the rice area from the
-// classifier's validation (0 when there is none).
+// classifier's validation (0 when there is none); commune_rice_area_rel_sd:
+// each commune's, from the validation pixels inside it (empty: the
+// province's for all, kernels::MonteCarloSettings).
 void write_methane(ResultWriter& out, const Config& cfg, const kernels::CommuneAccumulator& totals,
-                   const std::vector<std::string>& codes, double pixel_area_ha, double rice_area_rel_sd = 0.0);
+                   const std::vector<std::string>& codes, double pixel_area_ha, double rice_area_rel_sd = 0.0,
+                   const std::vector<double>& commune_rice_area_rel_sd = {});
 
 }  // namespace paddymrv

@@ -334,9 +334,9 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     out.set_attribute("/communes/area_ha", "description",
                       "commune area on the analysis grid (pixel count × pixel area)");
     const hsize_t nc = cfg.classes.size();
-    double rice_area_rel_sd = 0;  // from the classifier's validation, for the methane interval
+    RiceAreaError rice_area_error;  // from the classifier's validation, for the methane interval
     if (model) {
-      rice_area_rel_sd = write_crop_results(out, *model, model_path, CropPostProcessing::from(cfg).describe(),
+      rice_area_error = write_crop_results(out, *model, model_path, CropPostProcessing::from(cfg).describe(),
                                             crop_pixels, n, grid.pixel_area_ha(), validation_on_run);
     } else {
       write_not_computed(out, "/communes/crop_area_ha", {hn, nc}, "no crop model given (run --model)");
@@ -363,7 +363,8 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
                    season_end, cfg, in.flood);
       spdlog::info("{} claims verified and written in {:.2f} s", claims->size(), seconds_since(claims_start));
     }
-    write_methane(out, cfg, totals, communes.ids(), grid.pixel_area_ha(), rice_area_rel_sd);
+    write_methane(out, cfg, totals, communes.ids(), grid.pixel_area_ha(), rice_area_error.province_rel_sd,
+                  rice_area_error.commune_rel_sd);
 
     out.write_i64("/qa/communes/pixels", {hn}, pixels);
     out.write_f64("/qa/communes/s1_observation_mean", {hn}, s1_mean);

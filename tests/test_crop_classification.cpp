@@ -798,6 +798,20 @@ TEST(CropIntegration, ValidationPointsAreOnePixelSamplingUnitsEach) {
       // The province table is the same estimate either way (same map, same pixels).
       EXPECT_EQ(o.read_string_table("/qa/crop_area_province"), r.read_string_table("/qa/crop_area_province"));
     }
+    {
+      // The methane interval carries each commune's own rice-area error.
+      const auto rel = r.attribute_doubles("/communes/ch4_reduction_ci95_t", "rice_area_rel_sd_per_commune");
+      const auto adj = r.read<double>("/communes/crop_area_adjusted_ha");
+      const auto half = r.read<double>("/communes/crop_area_ci95_ha");
+      const auto mapped_ha = r.read<double>("/communes/crop_area_ha");
+      const std::size_t C = cfg.classes.size(), rice = static_cast<std::size_t>(m.class_index(1));
+      ASSERT_EQ(rel.size(), per_commune.size());
+      for (std::size_t i = 0; i < rel.size(); ++i) {
+        EXPECT_NEAR(rel[i], half[i * C + rice] / 1.959964 / std::max(adj[i * C + rice], mapped_ha[i * C + rice]),
+                    1e-12);
+        EXPECT_GT(rel[i], 0.0);
+      }
+    }
     // Summed over the communes, the areas are the province's estimate.
     const auto adjusted = r.read<double>("/communes/crop_area_adjusted_ha");
     const std::size_t C = cfg.classes.size();

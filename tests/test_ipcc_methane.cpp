@@ -123,6 +123,27 @@ TEST(IpccMethane, AreaUncertaintyWidensTheIntervalAsAnalyticallyExpected) {
   EXPECT_EQ(ci.total, ci.commune[0]);  // one commune: the total is that commune
 }
 
+TEST(IpccMethane, ACommuneWithALessCertainRiceAreaGetsItsOwnWidth) {
+  // Factors exact; the province's rice area ± 10 % (shared), commune 0's own
+  // ± 30 %, commune 1's no more than the province's: commune 0's interval
+  // is point × (1 ± 1.96 × 0.30) (√(0.1² + (0.3² − 0.1²)) = 0.30), commune 1's
+  // stays point × (1 ± 1.96 × 0.10).
+  MethaneFactors f;
+  f.ef_c.low = f.ef_c.high = f.ef_c.value;
+  for (auto& s : f.sf_w) s.low = s.high = s.value;
+  const std::vector<RegimeHaDays> communes{{1000, 500, 2000, 0}, {1000, 500, 2000, 0}};
+  const std::vector<MethaneFactors> factors{f, f};
+  const double point = estimate_methane(f, communes[0]).reduction_t();
+  const auto ci = reduction_interval(factors, communes, {20000, 11, 0.10, {0.30, 0.05}});
+  EXPECT_NEAR(ci.commune[0][0], point * (1 - 1.96 * 0.30), 0.02 * point);
+  EXPECT_NEAR(ci.commune[0][1], point * (1 + 1.96 * 0.30), 0.02 * point);
+  EXPECT_NEAR(ci.commune[1][0], point * (1 - 1.96 * 0.10), 0.01 * point);
+  EXPECT_NEAR(ci.commune[1][1], point * (1 + 1.96 * 0.10), 0.01 * point);
+  // Without per-commune errors the figures are those of before, bit for bit.
+  EXPECT_EQ(reduction_interval(factors, communes, {20000, 11, 0.10, {}}).commune,
+            reduction_interval(factors, communes, {20000, 11, 0.10}).commune);
+}
+
 TEST(IpccMethane, ProvinceIntervalIsNotTheSumOfCommuneIntervalsWhenFactorsDiffer) {
   // Two communes, one all multiple drainage, one all single: SF_w(multiple)
   // and SF_w(single) are drawn independently, so the province total's
