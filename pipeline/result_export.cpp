@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "pipeline/errors.hpp"
 #include "pipeline/gdal_handle.hpp"
 #include "pipeline/result_reader.hpp"
@@ -83,7 +85,7 @@ std::filesystem::path export_communes(const ResultReader& r, const std::filesyst
   const auto shapes = r.read_strings("/communes/geometry_wkt");
   const std::size_t n = code.size();
   struct Column {
-    const char* field;
+    std::string field;
     std::vector<double> values;
   };
   std::vector<Column> cols;
@@ -102,6 +104,28 @@ std::filesystem::path export_communes(const ResultReader& r, const std::filesyst
   cols.push_back({"ch4_reduction_ci95_high_t", every(ci, 2, 1)});
   const char* regimes[] = {"cf_area_ha", "single_drainage_area_ha", "multiple_drainage_area_ha", "undetermined_area_ha"};
   for (std::size_t k = 0; k < 4; ++k) cols.push_back({regimes[k], every(regime, 4, k)});
+  // Crop areas per class with their 95 % intervals, when a model was given:
+  // what a verifier compares commune by commune in a GIS.
+  if (r.exists("/communes/crop_area_adjusted_ha") && !r.has_attribute("/communes/crop_area_ha", "status")) {
+    const auto labels = r.attribute_strings("/communes/crop_area_ha", "labels");
+    const auto mapped = r.read<double>("/communes/crop_area_ha");
+    const auto adjusted = r.read<double>("/communes/crop_area_adjusted_ha");
+    const auto half = r.read<double>("/communes/crop_area_ci95_ha");
+    const std::size_t C = labels.size();
+    for (std::size_t k = 0; k < C; ++k) {
+      std::vector<double> low(n), high(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        // As the result's `bounds` say: an area is never below 0.
+        low[i] = std::max(0.0, adjusted[i * C + k] - half[i * C + k]);
+        high[i] = adjusted[i * C + k] + half[i * C + k];
+      }
+      const std::string crop = "crop_" + labels[k];
+      cols.push_back({crop + "_ha", every(mapped, C, k)});
+      cols.push_back({crop + "_adjusted_ha", every(adjusted, C, k)});
+      cols.push_back({crop + "_ci95_low_ha", low});
+      cols.push_back({crop + "_ci95_high_ha", high});
+    }
+  }
 
   OGRSpatialReference srs;
   srs.importFromWkt(r.attribute_string("/communes/geometry_wkt", "crs_wkt").c_str());
@@ -115,7 +139,7 @@ std::filesystem::path export_communes(const ResultReader& r, const std::filesyst
     layer->CreateField(&fcode);
     layer->CreateField(&fname);
     for (const auto& c : cols) {
-      OGRFieldDefn f(c.field, OFTReal);
+      OGRFieldDefn f(c.field.c_str(), OFTReal);
       layer->CreateField(&f);
     }
     ds->StartTransaction();
@@ -125,7 +149,7 @@ std::filesystem::path export_communes(const ResultReader& r, const std::filesyst
       feat->SetField("commune_name", name[i].c_str());
       for (const auto& c : cols) {
         if (std::isnan(c.values[i])) continue;  // unknown stays NULL, never 0
-        feat->SetField(c.field, c.values[i]);
+        feat->SetField(c.field.c_str(), c.values[i]);
       }
       OGRGeometry* g = nullptr;
       if (OGRGeometryFactory::createFromWkt(shapes[i].c_str(), &srs, &g) == OGRERR_NONE && g) {

@@ -29,6 +29,7 @@
 #include "pipeline/parameters.hpp"
 #include "pipeline/polygon_layer.hpp"
 #include "pipeline/provenance.hpp"
+#include "pipeline/result_export.hpp"
 #include "pipeline/result_reader.hpp"
 #include "pipeline/run_job.hpp"
 #include "pipeline/simulator.hpp"
@@ -811,6 +812,27 @@ TEST(CropIntegration, ValidationPointsAreOnePixelSamplingUnitsEach) {
                     1e-12);
         EXPECT_GT(rel[i], 0.0);
       }
+    }
+    {
+      // The GeoPackage export carries each class's areas and interval.
+      export_result(run_cfg.out, dir / "export");
+      auto gpkg = open_vector((dir / "export" / "communes.gpkg").string());
+      OGRLayer* layer = gpkg->GetLayer(0);
+      const auto adj = r.read<double>("/communes/crop_area_adjusted_ha");
+      const auto half = r.read<double>("/communes/crop_area_ci95_ha");
+      const auto mapped_ha = r.read<double>("/communes/crop_area_ha");
+      const std::size_t C = cfg.classes.size(), rice = static_cast<std::size_t>(m.class_index(1));
+      std::size_t i = 0;
+      for (auto& f : *layer) {
+        EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("crop_rice_ha"), mapped_ha[i * C + rice]);
+        EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("crop_rice_adjusted_ha"), adj[i * C + rice]);
+        EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("crop_rice_ci95_low_ha"),
+                         std::max(0.0, adj[i * C + rice] - half[i * C + rice]));
+        EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("crop_rice_ci95_high_ha"), adj[i * C + rice] + half[i * C + rice]);
+        ++i;
+      }
+      EXPECT_EQ(i, per_commune.size());
+      EXPECT_GE(layer->GetLayerDefn()->GetFieldIndex("crop_water_ci95_high_ha"), 0);
     }
     // Summed over the communes, the areas are the province's estimate.
     const auto adjusted = r.read<double>("/communes/crop_area_adjusted_ha");
