@@ -156,7 +156,7 @@ void write_methane(ResultWriter& out, const Config& cfg, const kernels::CommuneA
                     "baseline emission factor EF_c used for the commune (IPCC default or national Tier 2; "
                     "source in /communes/methane_factors)");
   out.set_attribute("/communes/ch4_reduction_ci95_t", "description",
-                    rice_area_rel_sd > 0
+                    rice_area_rel_sd > 0 || !mc.commune_area_rel_sd.empty()
                         ? "2.5 % and 97.5 % quantiles of the reduction, Monte Carlo over the factor ranges "
                           "(methane.* in config_toml) and the rice-area standard error of the classifier's "
                           "validation (Olofsson et al. 2014; attr rice_area_rel_sd), shared by all communes, "
