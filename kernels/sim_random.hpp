@@ -15,6 +15,8 @@
 #include <initializer_list>
 #include <random>
 
+#include "kernels/split_mix.hpp"
+
 namespace paddymrv::kernels::sim {
 
 // What a stream is for: the first element of every stream path.
@@ -32,15 +34,6 @@ enum Stream : std::uint64_t {
   kStreamClaims,
   kStreamValidationPoints,  // new streams go last: the numbers above name existing seasons
 };
-
-// SplitMix64 finaliser (Steele, Lea & Flood 2014, "Fast splittable
-// pseudorandom number generators"): a bijective 64-bit mix.
-constexpr std::uint64_t mix64(std::uint64_t z) {
-  z += 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 constexpr std::uint64_t derive_seed(std::uint64_t seed, std::initializer_list<std::uint64_t> path) {
   std::uint64_t h = mix64(seed);

@@ -9,13 +9,21 @@
 
 namespace paddymrv::kernels {
 
+// The SplitMix64 finaliser: a bijective 64-bit mix (also the simulator's
+// stream hash, sim_random.hpp).
+constexpr std::uint64_t mix64(std::uint64_t z) {
+  z += 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
 struct SplitMix64 {
   std::uint64_t state;
   std::uint64_t next() {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
+    const std::uint64_t z = state;
+    state += 0x9e3779b97f4a7c15ULL;
+    return mix64(z);
   }
   // Uniform in [0, n); the modulo bias (n / 2⁶⁴) is far below anything a
   // few thousand replicates could show.

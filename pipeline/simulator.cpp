@@ -120,10 +120,12 @@ void write_vectors(const fs::path& out, const SimulationParams& p, const SimWorl
   const std::vector<ReferenceSample> reference = choose_reference(world, p);
   const std::vector<AttributeDef> reference_attributes = {
       {"class", true}, {"split", false}, {"field_id", true}, {"class_name", false}};
-  for (const ReferenceSample& s : reference)
+  auto reference_feature = [&](const ReferenceSample& s) {
     features.push_back(
         {field_polygon(world, s.rect),
          {s.cls, std::string(s.validation ? "validation" : "train"), s.field_id, std::string(ks::class_name(s.cls))}});
+  };
+  for (const ReferenceSample& s : reference) reference_feature(s);
   write_geojson(out / "reference.geojson", "reference", reference_attributes, features, kSegment);
 
   // A sample from an earlier run with points must not outlive this one.
@@ -142,9 +144,7 @@ void write_vectors(const fs::path& out, const SimulationParams& p, const SimWorl
     // and the sample stays a draw over the whole area.
     features.clear();
     for (const ReferenceSample& s : reference)
-      if (!s.validation)
-        features.push_back({field_polygon(world, s.rect),
-                            {s.cls, std::string("train"), s.field_id, std::string(ks::class_name(s.cls))}});
+      if (!s.validation) reference_feature(s);
     const RasterGrid grid = analysis_grid(p);
     // Pixel indices and Rng::uniform_int are 32-bit: fine up to the
     // parameters' 40000² px (1.6·10⁹); refuse rather than draw badly beyond.

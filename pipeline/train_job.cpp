@@ -234,14 +234,24 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
   // Predicted class codes at the validation pixels → per validation polygon
   // (order of first appearance), each polygon's pixels per predicted class.
   const int C = static_cast<int>(cfg.classes.size());
+  // The validation unit of each validation pixel, numbered in order of first
+  // appearance: the order of the per-unit validations and of the model's
+  // validation pixels alike.
+  std::vector<int> unit_of(validation_polygon.size());
+  int units = 0;
+  {
+    std::map<std::int32_t, int> slot;
+    for (std::size_t k = 0; k < validation_polygon.size(); ++k)
+      unit_of[k] = slot.emplace(validation_polygon[k], static_cast<int>(slot.size())).first->second;
+    units = static_cast<int>(slot.size());
+  }
   auto per_polygon = [&](const std::vector<int>& pred) {
-    std::map<std::int32_t, std::size_t> slot;
-    std::vector<kernels::ValidationPolygon> out;
+    std::vector<kernels::ValidationPolygon> out(static_cast<std::size_t>(units));
     for (std::size_t k = 0; k < pred.size(); ++k) {
-      const auto [it, fresh] = slot.emplace(validation_polygon[k], out.size());
-      if (fresh) out.push_back({class_row.at(yv[k]), std::vector<std::int64_t>(static_cast<std::size_t>(C), 0)});
+      auto& u = out[static_cast<std::size_t>(unit_of[k])];
+      if (u.mapped.empty()) u = {class_row.at(yv[k]), std::vector<std::int64_t>(static_cast<std::size_t>(C), 0)};
       const auto r = class_row.find(pred[k]);
-      if (r != class_row.end()) ++out[it->second].mapped[static_cast<std::size_t>(r->second)];
+      if (r != class_row.end()) ++u.mapped[static_cast<std::size_t>(r->second)];
     }
     return out;
   };
@@ -290,12 +300,11 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
     });
     model.map_validation_polygons = per_polygon(mapped);
     model.validation_crs_wkt = grid.crs_wkt;
-    // Each validation pixel where it lies, with its unit (per_polygon's
-    // order of first appearance) and its two classes: run corrects each
-    // commune's areas with the errors of the pixels inside it.
-    std::map<std::int32_t, int> unit;
+    // Each validation pixel where it lies, with its unit and its two
+    // classes: run corrects each commune's areas with the errors of the
+    // pixels inside it.
     for (std::size_t k = 0; k < validation_polygon.size(); ++k) {
-      const int u = unit.emplace(validation_polygon[k], static_cast<int>(unit.size())).first->second;
+      const int u = unit_of[k];
       const auto f = class_row.find(forest_pred[k]);
       // The forest predicts the labels it was trained on, all in the table.
       if (f == class_row.end()) throw Error("the forest predicted class " + std::to_string(forest_pred[k]) +

@@ -501,7 +501,9 @@ TEST(Simulator, ObservabilityCountsOnlyPassesThatSawTheField) {
         some_part |= cov > 0 && cov < pixels_of[id];
       }
       EXPECT_LE(zp, zw + 0.05) << "field " << id << " event " << e;
-      if (all_whole) EXPECT_EQ(zp, zw) << "field " << id << " event " << e;
+      if (all_whole) {
+        EXPECT_EQ(zp, zw) << "field " << id << " event " << e;
+      }
       if (none_blind && some_part && zp < zw - 0.05) ++fewer_looks;
       if (any) {
         ++watched;
@@ -514,7 +516,9 @@ TEST(Simulator, ObservabilityCountsOnlyPassesThatSawTheField) {
       observable += std::stod(z) >= 3.0;
       near_threshold |= std::abs(std::stod(z) - 3.0) < 0.051;
     }
-    if (!near_threshold) EXPECT_EQ(std::stoi(rows[i][4]), observable) << "field " << id;
+    if (!near_threshold) {
+      EXPECT_EQ(std::stoi(rows[i][4]), observable) << "field " << id;
+    }
   }
   // Each kind occurs, or the test could not fail.
   EXPECT_GT(blind, 0);
