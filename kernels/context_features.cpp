@@ -34,9 +34,9 @@ void guided_context_rows(const ContextInput& in, std::size_t first, std::size_t 
         total += w;
         for (std::size_t k = 0; k < m; ++k) sum[k] += w * q[from + k];
       }
-    float* o = out + r * cols;
+    float* o = out + r * (cols + m);
     std::copy_n(centre, cols, o);
-    for (std::size_t k = 0; k < m; ++k) o[from + k] = static_cast<float>(sum[k] / total);
+    for (std::size_t k = 0; k < m; ++k) o[cols + k] = static_cast<float>(sum[k] / total);
   }
 }
 

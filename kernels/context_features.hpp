@@ -4,10 +4,10 @@
 // speckle-filtered series) still carry speckle that separates nothing —
 // the perennial canopies differ by 0.3–0.5 dB in VV, about the noise of one
 // pixel's percentile — while every pixel of a field shares the field's true
-// values. So each pixel's radar features are replaced by their mean over its
-// (2·radius + 1)² neighbours, each weighted by how alike the two pixels'
-// optical series are (guide_weight.hpp): the pixels of its own field count,
-// the neighbouring fields little. A cross bilateral filter on features
+// values. So each pixel's radar features get a second version: their mean
+// over its (2·radius + 1)² neighbours, each weighted by how alike the two
+// pixels' optical series are (guide_weight.hpp): the pixels of its own field
+// count, the neighbouring fields little. A cross bilateral filter on features
 // rather than on the image (Tomasi & Manduchi 1998; Petschnigg et al. 2004),
 // which gives a per-pixel forest the field means that object-based
 // classification gets from segments (Blaschke 2010, ISPRS J. 65:2), without
@@ -25,8 +25,7 @@ struct ContextInput {
   int outer_width = 0, outer_height = 0;
   int cols = 0;
   // Columns [0, guide_dims) are the guide; columns [first_smoothed,
-  // first_smoothed + smoothed) are replaced by their weighted mean, the
-  // others are the pixel's own.
+  // first_smoothed + smoothed) are averaged.
   int guide_dims = 0;
   int first_smoothed = 0;
   int smoothed = 0;
@@ -36,9 +35,11 @@ struct ContextInput {
   int x0 = 0, y0 = 0, width = 0;
 };
 
-// Rows [first, first + count) of the output window (row-major) into `out`
-// (count × cols floats). Sums run in a fixed order over the neighbourhood,
-// which is truncated at the outer window's edge.
+// Rows [first, first + count) of the output window (row-major) into `out`,
+// count × (cols + smoothed) floats: each row is the pixel's own `cols`
+// features followed by the weighted means of the `smoothed` ones. Sums run
+// in a fixed order over the neighbourhood, which is truncated at the outer
+// window's edge.
 void guided_context_rows(const ContextInput& in, std::size_t first, std::size_t count, float* out);
 
 }  // namespace paddymrv::kernels

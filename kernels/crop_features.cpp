@@ -57,6 +57,12 @@ std::vector<std::string> CropFeatureLayout::names() const {
   return n;
 }
 
+std::vector<int> CropFeatureLayout::context_columns() const {
+  std::vector<int> c(static_cast<std::size_t>(size()));
+  for (int j = 0; j < size(); ++j) c[static_cast<std::size_t>(j)] = j < first_s1_feature() ? j : j + s1_count();
+  return c;
+}
+
 void compute_crop_features(const CropFeatureLayout& layout, double season_start, double season_end,
                            const PixelObservations& obs, float* out) {
   const TimeGrid s2_grid{season_start, season_end, layout.s2_steps};

@@ -30,6 +30,13 @@ struct CropFeatureLayout {
   // LSWI, NDRE in that order), the s1_count() after them Sentinel-1.
   int first_s1_feature() const { return 3 * s2_steps; }
   int s1_count() const { return 2 * 6 + 1 + s1_steps; }
+  // With a field context (kernels/context_features.hpp) a row holds the
+  // pixel's size() features followed by the context means of its s1_count()
+  // radar features: context_row_width() floats. A forest trained on the
+  // context view (the optical series the pixel's own, the radar features
+  // their means) reads its feature j from column context_columns()[j].
+  int context_row_width() const { return size() + s1_count(); }
+  std::vector<int> context_columns() const;
 };
 
 // One pixel's observations. S2 arrays are per S2 date (NaN = masked); S1

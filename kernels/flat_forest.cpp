@@ -18,14 +18,21 @@ constexpr std::size_t kLanes = 16;       // rows that walk a tree together
 
 }  // namespace
 
-FlatForest::FlatForest(const cv::ml::RTrees& forest) {
+FlatForest::FlatForest(const cv::ml::RTrees& forest) : FlatForest(forest, {}, 0) {}
+
+FlatForest::FlatForest(const cv::ml::RTrees& forest, const std::vector<int>& columns, int row_width) {
   if (!forest.isTrained()) refuse("the forest is not trained");
   if (!forest.isClassifier()) refuse("only classification forests are supported");
   if (!forest.getSubsets().empty()) refuse("the forest has categorical splits");
   const auto& cv_roots = forest.getRoots();
   const auto& cv_nodes = forest.getNodes();
   const auto& cv_splits = forest.getSplits();
-  features_ = forest.getVarCount();
+  const int vars = forest.getVarCount();
+  features_ = columns.empty() ? vars : row_width;
+  if (!columns.empty() && static_cast<int>(columns.size()) != vars)
+    refuse("a column for each of the forest's " + std::to_string(vars) + " variables is needed");
+  for (int c : columns)
+    if (c < 0 || c >= row_width) refuse("a column outside the row");
   if (cv_roots.size() > std::numeric_limits<std::uint16_t>::max()) refuse("more than 65535 trees");
   const auto n_nodes = static_cast<int>(cv_nodes.size());
   nodes_.reserve(cv_nodes.size());
@@ -61,17 +68,42 @@ FlatForest::FlatForest(const cv::ml::RTrees& forest) {
       const cv::ml::DTrees::Split& s = cv_splits[static_cast<std::size_t>(cn.split)];
       if (s.next >= 0) refuse("the forest has surrogate splits");
       if (s.inversed) refuse("the forest has inversed ordered splits");
-      if (s.varIdx < 0 || s.varIdx >= features_) refuse("a split on a variable outside the input columns");
+      if (s.varIdx < 0 || s.varIdx >= vars) refuse("a split on a variable outside the input columns");
       const auto left = static_cast<std::int32_t>(nodes_.size());
       nodes_.resize(nodes_.size() + 2);
       leaf_class_.resize(nodes_.size());
-      nodes_[slot] = {s.c, s.varIdx, left};
+      nodes_[slot] = {s.c, columns.empty() ? s.varIdx : columns[static_cast<std::size_t>(s.varIdx)], left};
       // Left pushed last: visited first, so a tree's nodes are in depth-first order.
       todo.push_back({cn.right, static_cast<std::size_t>(left) + 1});
       todo.push_back({cn.left, static_cast<std::size_t>(left)});
     }
   }
   if (roots_.empty()) refuse("the forest has no trees");
+}
+
+void FlatForest::add_trees(const FlatForest& other) {
+  if (other.empty()) refuse("no trees to add");
+  if (other.features_ != features_) refuse("the added trees read rows of another width");
+  // A class index no leaf of one forest predicts is unknown there (min());
+  // the other forest may name it. Both forests are trained on one label
+  // set, so their indices mean the same codes.
+  const int unknown = std::numeric_limits<int>::min();
+  std::vector<int> codes = codes_;
+  if (codes.size() < other.codes_.size()) codes.resize(other.codes_.size(), unknown);
+  for (std::size_t k = 0; k < other.codes_.size(); ++k) {
+    if (other.codes_[k] == unknown) continue;
+    if (codes[k] != unknown && codes[k] != other.codes_[k]) refuse("the added trees give a class index another code");
+    codes[k] = other.codes_[k];
+  }
+  if (roots_.size() + other.roots_.size() > std::numeric_limits<std::uint16_t>::max()) refuse("more than 65535 trees");
+  const auto base = static_cast<std::int32_t>(nodes_.size());
+  for (Node n : other.nodes_) {
+    n.left += base;  // children, and a leaf's "itself − 1", move with the nodes
+    nodes_.push_back(n);
+  }
+  leaf_class_.insert(leaf_class_.end(), other.leaf_class_.begin(), other.leaf_class_.end());
+  for (const std::int32_t r : other.roots_) roots_.push_back(r + base);
+  codes_ = std::move(codes);
 }
 
 void FlatForest::predict(const float* rows, std::size_t n, int features, int* out, std::uint16_t* votes_out) const {

@@ -19,7 +19,13 @@
 // regression forests, categorical splits, surrogate splits, "inversed"
 // ordered splits (never trained; cv::ml would ignore the flag). Columns are
 // the forest's variables in order (trained without a var_idx subset, as
-// train_forest does).
+// train_forest does), or wherever `columns` puts them in a wider row.
+//
+// Two forests trained on different views of one row (say, a pixel's own
+// features and the same with some columns replaced by their field means)
+// become one committee with add_trees: every tree votes, the votes are
+// summed, so both forests count alike per tree (Breiman 1996, bagging:
+// averaging the votes of classifiers that err differently).
 #include <cstddef>
 #include <cstdint>
 #include <opencv2/core.hpp>
@@ -32,6 +38,12 @@ class FlatForest {
  public:
   FlatForest() = default;  // no trees: predict throws
   explicit FlatForest(const cv::ml::RTrees& forest);
+  // The forest's variable j read from column columns[j] of rows `row_width`
+  // floats wide (columns.size() == the forest's variable count).
+  FlatForest(const cv::ml::RTrees& forest, const std::vector<int>& columns, int row_width);
+  // Appends the trees of `other`, which must read rows as wide and predict
+  // the same class codes: predict then sums both forests' votes.
+  void add_trees(const FlatForest& other);
 
   bool empty() const { return roots_.empty(); }
   int features() const { return features_; }

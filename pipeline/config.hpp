@@ -137,7 +137,7 @@ struct Config {
   double classifier_validation_fraction = 0.3;
   int classifier_s2_steps = 12;
   int classifier_cloud_dilation = 1;
-  int classifier_context_radius = 0;          // radar features averaged over (2r+1)² guided neighbours; 0 = per pixel
+  int classifier_context_radius = 4;          // a second forest on the radar features' guided (2r+1)² means; 0 = none
   double classifier_context_bandwidth = 0.1;  // …weighing e⁻¹ at this RMS difference of the S2 index series
   int classifier_max_pixels_per_polygon = 400;
   int classifier_majority_window = 9;  // k×k mode filter of the crop map; 0/1 = off (default: tuning seeds, docs)

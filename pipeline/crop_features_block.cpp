@@ -202,7 +202,8 @@ void feature_rows(const WindowObservations& o, const CropFeatureOptions& opt, st
 
 // The context filter's view of the features computed on `outer`, for the
 // rows of `w` inside it: the guide is the optical index series (the layout's
-// first 3 × s2_steps features), the radar features after them are averaged.
+// first 3 × s2_steps features), the radar features after them are averaged
+// (the means appended to each row).
 kernels::ContextInput context_input(const float* features, const PixelWindow& outer, const PixelWindow& w,
                                     const CropFeatureOptions& opt) {
   kernels::ContextInput c;
@@ -228,7 +229,7 @@ BlockCropFeatures read_crop_features(const EngineInputs& in, const PixelWindow& 
   std::optional<WindowObservations> o(observe(in, outer, opt, s1));
   const std::size_t n = w.pixels();
   BlockCropFeatures out;
-  out.features.create(static_cast<int>(n), opt.layout.size(), CV_32F);
+  out.features.create(static_cast<int>(n), opt.row_width(), CV_32F);
   const auto baseline_size = static_cast<std::size_t>(kernels::baseline_feature_names().size());
   if (opt.baseline) out.baseline.create(static_cast<int>(n), static_cast<int>(baseline_size), CV_32F);
   if (n == 0) return out;
@@ -268,9 +269,10 @@ std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWind
   // its fresh pages were a page fault per 4 kB on every block (issue #6).
   // The guided filter keeps only its guide: the NDVI, LSWI and NDRE series,
   // the layout's first 3 × s2_steps features (kernels/crop_features.hpp).
-  // With the context filter the radar features of `padded` are averaged
-  // from their neighbours': all features of the grown window are computed
-  // first (≈ 60 MB at 512 px), then `padded`'s rows in slabs as below.
+  // With the context filter each row of `padded` also carries its radar
+  // features averaged from their neighbours' (the context forest reads
+  // those): all features of the grown window are computed first (≈ 60 MB at
+  // 512 px), then `padded`'s rows in slabs as below.
   const PixelWindow outer = context_window(in, padded, fo.context_radius);
   std::optional<WindowObservations> o(observe(in, outer, fo, s1));
   std::unique_ptr<float[]> outer_features;
@@ -281,7 +283,7 @@ std::vector<std::uint8_t> classify_crops(const EngineInputs& in, const PixelWind
     o.reset();  // the radar stack and index planes are not needed past here
   }
   const std::size_t n = padded.pixels();
-  const std::size_t F = static_cast<std::size_t>(fo.layout.size());
+  const std::size_t F = static_cast<std::size_t>(fo.row_width());
   const std::size_t C = model.flat_forest.class_codes().size();
   const bool soft = halo > 0 && majority_of != "classes";
   const bool guided = soft && majority_of == "guided";

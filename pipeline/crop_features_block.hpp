@@ -18,15 +18,17 @@ namespace paddymrv {
 struct CropFeatureOptions {
   kernels::CropFeatureLayout layout;
   int cloud_dilation = 1;
-  // The radar features of each pixel are the guided mean over this many
-  // pixels around it (kernels/context_features.hpp); 0 = the pixel's own.
+  // With a radius > 0 each row also carries the radar features' guided mean
+  // over this many pixels around it (kernels/context_features.hpp), after
+  // the pixel's own features; 0 = the pixel's own features only.
   int context_radius = 0;
   double context_bandwidth = 0.1;
   bool baseline = false;  // also compute the benchmark's plain baseline features (per pixel, never averaged)
+  int row_width() const { return context_radius > 0 ? layout.context_row_width() : layout.size(); }
 };
 
 struct BlockCropFeatures {
-  cv::Mat features;  // w.pixels() × layout.size(), CV_32F, rows in pixel order
+  cv::Mat features;  // w.pixels() × row_width(), CV_32F, rows in pixel order
   cv::Mat baseline;  // w.pixels() × baseline size when requested
 };
 

@@ -10,9 +10,22 @@
 
 namespace paddymrv {
 
-void CropModel::set_forest(cv::Ptr<cv::ml::RTrees> f) {
-  flat_forest = kernels::FlatForest(*f);
-  forest = std::move(f);
+void CropModel::set_forests(cv::Ptr<cv::ml::RTrees> pixel, cv::Ptr<cv::ml::RTrees> context) {
+  if ((context_radius > 0) != static_cast<bool>(context))
+    throw std::invalid_argument("a context forest is needed exactly when context_radius > 0");
+  if (!context) {
+    flat_forest = kernels::FlatForest(*pixel);
+  } else {
+    // The pixel forest reads the row's first size() columns, the context
+    // forest the optical ones and the appended radar means.
+    std::vector<int> own(static_cast<std::size_t>(layout.size()));
+    for (std::size_t j = 0; j < own.size(); ++j) own[j] = static_cast<int>(j);
+    kernels::FlatForest committee(*pixel, own, row_width());
+    committee.add_trees(kernels::FlatForest(*context, layout.context_columns(), row_width()));
+    flat_forest = std::move(committee);
+  }
+  forest = std::move(pixel);
+  context_forest = std::move(context);
 }
 
 int CropModel::class_index(int code) const {
@@ -108,6 +121,11 @@ void save_crop_model(const CropModel& m, const std::string& path) {
     fs << "forest" << "{";
     m.forest->write(fs);
     fs << "}";
+    if (m.context_forest) {
+      fs << "context_forest" << "{";
+      m.context_forest->write(fs);
+      fs << "}";
+    }
   } catch (const cv::Exception& e) {
     throw Error(path + ": cannot write the model: " + e.what());
   }
@@ -124,6 +142,9 @@ CropModel load_crop_model(const std::string& path) {
     if (version < 1 || version > CropModel::kFormatVersion)
       throw InputError(path + ": crop model format_version " + std::to_string(version) +
                        " is not supported; retrain with this version");
+    if (version == 2)
+      throw InputError(path + ": crop model format_version 2 (one forest on the radar context alone) is no longer "
+                              "applied; retrain with this version (the context is now a second forest)");
     m.layout.s2_steps = static_cast<int>(fs["s2_steps"]);
     m.layout.s1_steps = static_cast<int>(fs["s1_steps"]);
     m.cloud_dilation = static_cast<int>(fs["cloud_dilation"]);
@@ -132,8 +153,8 @@ CropModel load_crop_model(const std::string& path) {
       m.context_bandwidth = static_cast<double>(fs["context_bandwidth"]);
       if (m.context_radius < 0 || m.context_radius > 20 || !(m.context_bandwidth > 0))
         throw InputError(path + ": context_radius must be 0–20 and context_bandwidth > 0");
-      if (m.context_radius > 0 && version < 2)
-        throw InputError(path + ": a model with a field context must be format_version 2");
+      if (m.context_radius > 0 && version < 3)
+        throw InputError(path + ": a model with a field context must be format_version 3");
     }
     for (const auto& f : fs["features"]) m.feature_names.push_back(static_cast<std::string>(f));
     if (m.feature_names != m.layout.names())
@@ -205,10 +226,18 @@ CropModel load_crop_model(const std::string& path) {
     }
     const cv::FileNode meta = fs["metadata"];
     for (auto it = meta.begin(); it != meta.end(); ++it) m.metadata[(*it).name()] = static_cast<std::string>(*it);
-    auto forest = cv::ml::RTrees::create();
-    forest->read(fs["forest"]);
-    if (!forest->isTrained()) throw InputError(path + ": the model holds no trained forest");
-    m.set_forest(std::move(forest));
+    auto read_forest = [&](const char* key) {
+      auto f = cv::ml::RTrees::create();
+      f->read(fs[key]);
+      if (!f->isTrained()) throw InputError(path + ": the model holds no trained " + key);
+      return f;
+    };
+    auto forest = read_forest("forest");
+    const bool has_context = !fs["context_forest"].empty();
+    if (has_context != (m.context_radius > 0))
+      throw InputError(path + (has_context ? ": a context_forest without a context_radius"
+                                           : ": a field context without its context_forest"));
+    m.set_forests(std::move(forest), has_context ? read_forest("context_forest") : nullptr);
   } catch (const cv::Exception& e) {
     throw InputError(path + ": cannot read the crop model: " + e.what());
   } catch (const std::invalid_argument& e) {

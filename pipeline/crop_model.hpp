@@ -18,17 +18,19 @@
 namespace paddymrv {
 
 struct CropModel {
-  // 2: the radar features may carry a field context (context_radius > 0).
-  // Such a model is written as version 2, which binaries from before refuse
-  // ("retrain with this version") instead of applying it per pixel; a model
-  // without context stays version 1, readable by them as before.
-  static constexpr int kFormatVersion = 2;
+  // 3: with a field context (context_radius > 0) the model is two forests,
+  // one on the pixel's own features and one with its radar features replaced
+  // by their field context, whose votes are summed. Version 2 was one forest
+  // on the context view alone (2026-12-06, an option off by default): it is
+  // refused ("retrain"). A model without context stays version 1, readable
+  // by binaries from before as it always was.
+  static constexpr int kFormatVersion = 3;
   kernels::CropFeatureLayout layout;
   std::vector<std::string> feature_names;  // == layout.names() when written by this version
   int cloud_dilation = 1;
-  // The context filter the forest was trained with (crop_features_block.hpp):
-  // run applies the model's, whatever its config says. 0 in models written
-  // before it, which were trained per pixel.
+  // The context filter the context forest was trained with
+  // (crop_features_block.hpp): run applies the model's, whatever its config
+  // says. 0 in models written before it, which were trained per pixel.
   int context_radius = 0;
   double context_bandwidth = 0.1;
   // describe_radar_context of the model's: for reports and metadata.
@@ -57,11 +59,17 @@ struct CropModel {
   std::vector<ValidationPixel> validation_pixels;
   std::string validation_crs_wkt;  // the CRS of their coordinates: train's grid CRS
   std::map<std::string, std::string> metadata;  // created_utc, samples, seed, pixels, season …
-  cv::Ptr<cv::ml::RTrees> forest;               // what the file stores
-  kernels::FlatForest flat_forest;              // what train and run predict with; built by set_forest
+  cv::Ptr<cv::ml::RTrees> forest;               // on the pixel's own features (what the file stores)
+  cv::Ptr<cv::ml::RTrees> context_forest;       // on the context view; set iff context_radius > 0
+  // What train and run predict with, on rows of row_width() floats (the
+  // feature rows of crop_features_block.hpp): both forests' trees, their
+  // votes summed. Built by set_forests.
+  kernels::FlatForest flat_forest;
 
-  // Sets `forest` and flattens it once.
-  void set_forest(cv::Ptr<cv::ml::RTrees> f);
+  // Sets the forests (`context` iff context_radius > 0; layout and
+  // context_radius set before) and flattens them once into one committee.
+  void set_forests(cv::Ptr<cv::ml::RTrees> pixel, cv::Ptr<cv::ml::RTrees> context = {});
+  int row_width() const { return context_radius > 0 ? layout.context_row_width() : layout.size(); }
   // Row of class `code` in `classes`, −1 if absent.
   int class_index(int code) const;
   // The validation that describes a run with this post-processing: the

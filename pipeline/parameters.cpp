@@ -346,11 +346,11 @@ std::vector<Parameter> build_parameters() {
                 "Pixels around SCL cloud/shadow (3, 8, 9, 10) that are masked too.", &Config::classifier_cloud_dilation),
       int_param("classifier.context_radius", "",
                 "Field context of the radar features, set at `train` and stored in the model (run applies the "
-                "model's): each pixel's Sentinel-1 features are the mean over the (2r+1)² pixels around it, "
-                "weighted by how alike their Sentinel-2 index series are (context_bandwidth), so a pixel gets its "
-                "field's radar signature instead of its own speckle. 0 = per pixel, the default: 4 raised the "
-                "accuracy on held-out seasons with per-field variability, heavy cloud and look-alike canopies "
-                "together but lowered it on 7 of 10 easier ones (docs/crop_classification.md).",
+                "model's): with r > 0 the model is two forests whose votes are summed, one on each pixel's own "
+                "features and one where its Sentinel-1 features are their mean over the (2r+1)² pixels around "
+                "it, weighted by how alike their Sentinel-2 index series are (context_bandwidth), so a pixel also "
+                "gets its field's radar signature instead of its own speckle. 0 = the pixel forest alone. 4 was "
+                "chosen on tuning seasons (docs/crop_classification.md, \"Field context\").",
                 &Config::classifier_context_radius),
       double_param("classifier.context_bandwidth", "",
                    "With context_radius > 0: a neighbour whose NDVI/LSWI/NDRE series differ from the pixel's by "

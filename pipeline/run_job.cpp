@@ -127,9 +127,9 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     // The field context of the radar features is the model's (set at train):
     // a config asking for another one at run time is told so, not obeyed.
     const std::string asked = describe_radar_context(cfg.classifier_context_radius, cfg.classifier_context_bandwidth);
-    if (cfg.classifier_context_radius > 0 && asked != model->describe_context())
+    if (asked != model->describe_context())
       spdlog::warn(
-          "{}: the model's radar features use field context {}, applied as trained; this config's "
+          "{}: the model was trained with radar field context {} and is applied so; this config's "
           "classifier.context_* ({}) only matter to `train`",
           model_path, model->describe_context(), asked);
     else if (model->context_radius > 0)

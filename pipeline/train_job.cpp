@@ -186,7 +186,7 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
   std::vector<std::size_t> poly_pixels(samples.size(), 0), poly_seen(samples.size(), 0);
   for (const auto& s : per_block)
     for (auto p : s.polygon) ++poly_pixels[static_cast<std::size_t>(p)];
-  const int F = fo.layout.size();
+  const int F = fo.row_width();
   const int FB = static_cast<int>(kernels::baseline_feature_names().size());
   cv::Mat Xt(0, F, CV_32F), Xv(0, F, CV_32F), Bt(0, FB, CV_32F), Bv(0, FB, CV_32F);
   std::vector<int> yt, yv;
@@ -255,7 +255,22 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
     }
     return out;
   };
-  model.set_forest(kernels::train_forest(Xt, yt, fp));
+  // With a field context, two forests on two views of the same training
+  // rows, whose votes are summed: one on the pixel's own features, one with
+  // its radar features replaced by their field means. The context alone
+  // helps where fields vary and canopies look alike and costs up to two
+  // points where they do not (docs/crop_classification.md, "Field context");
+  // the committee keeps most of the gain and little of the loss.
+  if (fo.context_radius > 0) {
+    const int L = fo.layout.size();
+    cv::Mat context_view(Xt.rows, L, CV_32F);
+    const auto columns = fo.layout.context_columns();
+    for (int j = 0; j < L; ++j) Xt.col(columns[static_cast<std::size_t>(j)]).copyTo(context_view.col(j));
+    model.set_forests(kernels::train_forest(Xt.colRange(0, L).clone(), yt, fp),
+                     kernels::train_forest(context_view, yt, fp));
+  } else {
+    model.set_forests(kernels::train_forest(Xt, yt, fp));
+  }
   const auto forest_pred = model.flat_forest.predict(Xv);
   model.validation_polygons = per_polygon(forest_pred);
   summary.validation = kernels::confusion_of(model.validation_polygons, C);
@@ -400,7 +415,11 @@ std::string format_train_report(const TrainSummary& s) {
                 s.validation_pixels, s.validation_polygons, s.train_pixels, s.train_polygons);
   os << buf;
   if (!s.radar_context.empty())
-    os << "radar features: " << (s.radar_context == "off" ? "per pixel" : "field context, " + s.radar_context) << "\n";
+    os << "forests: "
+       << (s.radar_context == "off" ? "one, per pixel"
+                                    : "two, votes summed: per pixel, and radar features in field context, " +
+                                          s.radar_context)
+       << "\n";
   std::snprintf(buf, sizeof buf, "overall accuracy %.4f   kappa %.4f   (the forest, per pixel)\n", s.accuracy.overall,
                 s.accuracy.kappa);
   os << buf;

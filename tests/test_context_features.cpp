@@ -17,6 +17,8 @@ namespace {
 // plus a little noise), one copied column and 2 radar columns (its field's
 // value plus strong per-pixel noise).
 constexpr int kW = 24, kH = 16, kCols = 7, kGuide = 4, kFirstSmoothed = 5;
+// Output rows: the 7 own columns, then the means of columns 5 and 6.
+constexpr int kOutCols = kCols + kCols - kFirstSmoothed;
 constexpr float kRadarA = -12.0f, kRadarB = -10.0f;
 
 std::vector<float> two_fields(unsigned seed) {
@@ -51,7 +53,7 @@ k::ContextInput whole(const std::vector<float>& f, int radius) {
 }
 
 std::vector<float> run(const k::ContextInput& in, std::size_t rows) {
-  std::vector<float> out(rows * static_cast<std::size_t>(in.cols));
+  std::vector<float> out(rows * static_cast<std::size_t>(kOutCols));
   k::guided_context_rows(in, 0, rows, out.data());
   return out;
 }
@@ -66,16 +68,17 @@ TEST(ContextFeatures, AveragesTheFieldsRadarFeaturesButNotAcrossTheBoundary) {
   for (int y = 0; y < kH; ++y)
     for (int x = 0; x < kW; ++x) {
       const std::size_t i = (static_cast<std::size_t>(y) * kW + x) * kCols;
+      const std::size_t o = (static_cast<std::size_t>(y) * kW + x) * kOutCols + kCols;  // mean of column 5
       const float truth = x < kW / 2 ? kRadarA : kRadarB;
       raw_sq += std::pow(f[i + 5] - truth, 2);
-      ctx_sq += std::pow(out[i + 5] - truth, 2);
+      ctx_sq += std::pow(out[o] - truth, 2);
       ++n;
       // Next to the boundary the other field (2 dB away) weighs e⁻⁶ (its
       // guide differs by 0.06 in mean square, bandwidth 0.1): the mean stays
       // on the pixel's own field. An unweighted 9 × 9 mean would be pulled
       // by 2 dB × 36/81 ≈ 0.9 dB towards the other field.
-      if (x == kW / 2 - 1) pull_a += (out[i + 5] - truth) / kH;
-      if (x == kW / 2) pull_b += (out[i + 5] - truth) / kH;
+      if (x == kW / 2 - 1) pull_a += (out[o] - truth) / kH;
+      if (x == kW / 2) pull_b += (out[o] - truth) / kH;
     }
   // 1 dB of noise per pixel; a mean of ≥ 25 of the field's pixels (radius 4
   // at the boundary: 5 × 9) has ≤ 0.2 dB.
@@ -85,16 +88,23 @@ TEST(ContextFeatures, AveragesTheFieldsRadarFeaturesButNotAcrossTheBoundary) {
   EXPECT_LT(std::abs(pull_b), 0.2);
 }
 
-TEST(ContextFeatures, GuideAndUnsmoothedColumnsAreTheCentresOwn) {
+TEST(ContextFeatures, EveryOwnColumnIsKeptBeforeTheMeans) {
   const auto f = two_fields(2);
   const auto out = run(whole(f, 3), static_cast<std::size_t>(kW) * kH);
-  for (std::size_t p = 0; p < static_cast<std::size_t>(kW) * kH; ++p)
-    for (int c = 0; c < kFirstSmoothed; ++c) ASSERT_EQ(out[p * kCols + c], f[p * kCols + c]);
+  int moved = 0;
+  for (std::size_t p = 0; p < static_cast<std::size_t>(kW) * kH; ++p) {
+    for (int c = 0; c < kCols; ++c) ASSERT_EQ(out[p * kOutCols + c], f[p * kCols + c]);
+    moved += out[p * kOutCols + kCols] != f[p * kCols + kFirstSmoothed];
+  }
+  EXPECT_GT(moved, kW * kH / 2);  // the means are not the pixel's own values
 }
 
-TEST(ContextFeatures, RadiusZeroIsThePixelItself) {
+TEST(ContextFeatures, RadiusZeroMeansAreThePixelsOwnValues) {
   const auto f = two_fields(3);
-  EXPECT_EQ(run(whole(f, 0), static_cast<std::size_t>(kW) * kH), f);
+  const auto out = run(whole(f, 0), static_cast<std::size_t>(kW) * kH);
+  for (std::size_t p = 0; p < static_cast<std::size_t>(kW) * kH; ++p)
+    for (int c = 0; c < kOutCols; ++c)
+      ASSERT_EQ(out[p * kOutCols + c], f[p * kCols + (c < kCols ? c : c - kCols + kFirstSmoothed)]);
 }
 
 // What makes the map independent of block size: a pixel's result depends
@@ -119,21 +129,21 @@ TEST(ContextFeatures, ABlockReadWithItsHaloGivesTheWholeGridsValues) {
   in.x0 = r;
   in.y0 = r;
   in.width = bw;
-  std::vector<float> block(static_cast<std::size_t>(bw) * bh * kCols);
+  std::vector<float> block(static_cast<std::size_t>(bw) * bh * kOutCols);
   // Two slabs of uneven size.
   k::guided_context_rows(in, 0, 5, block.data());
-  k::guided_context_rows(in, 5, static_cast<std::size_t>(bw) * bh - 5, block.data() + 5 * kCols);
+  k::guided_context_rows(in, 5, static_cast<std::size_t>(bw) * bh - 5, block.data() + 5 * kOutCols);
   for (int y = 0; y < bh; ++y)
     for (int x = 0; x < bw; ++x)
-      for (int c = 0; c < kCols; ++c)
-        ASSERT_EQ(block[(static_cast<std::size_t>(y) * bw + x) * kCols + c],
-                  all[(static_cast<std::size_t>(y + by) * kW + x + bx) * kCols + c])
+      for (int c = 0; c < kOutCols; ++c)
+        ASSERT_EQ(block[(static_cast<std::size_t>(y) * bw + x) * kOutCols + c],
+                  all[(static_cast<std::size_t>(y + by) * kW + x + bx) * kOutCols + c])
             << "pixel " << x << "," << y << " column " << c;
 }
 
 TEST(ContextFeatures, InconsistentInputIsRefused) {
   const auto f = two_fields(5);
-  std::vector<float> out(kCols);
+  std::vector<float> out(kOutCols);
   k::ContextInput in = whole(f, 2);
   in.guide_dims = kCols + 1;
   EXPECT_THROW(k::guided_context_rows(in, 0, 1, out.data()), std::invalid_argument);

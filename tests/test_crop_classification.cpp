@@ -232,7 +232,7 @@ TEST(CropModel, SaveLoadRoundTripGivesTheSamePredictions) {
   m.validation = ConfusionMatrix(3);
   m.validation.at(0, 0) = 10, m.validation.at(1, 2) = 3;
   m.metadata = {{"seed", "42"}};
-  m.forest = train_forest(X, y, p);
+  m.set_forests(train_forest(X, y, p));
   // Same seed → same forest.
   EXPECT_EQ(predict_forest(*m.forest, X), predict_forest(*train_forest(X, y, p), X));
   const auto dir = test::fresh_dir("crop_model");
@@ -245,21 +245,18 @@ TEST(CropModel, SaveLoadRoundTripGivesTheSamePredictions) {
   EXPECT_EQ(l.validation.n, m.validation.n);
   EXPECT_EQ(l.metadata.at("seed"), "42");
   EXPECT_EQ(predict_forest(*l.forest, X), predict_forest(*m.forest, X));
+  EXPECT_EQ(l.flat_forest.predict(X), predict_forest(*m.forest, X));
   EXPECT_THROW(load_crop_model((dir / "missing.yml").string()), InputError);
-  // The context filter the forest was trained with travels with it: run
-  // applies the model's, not its own config's.
   EXPECT_EQ(l.context_radius, 0);
-  m.context_radius = 3;
-  m.context_bandwidth = 0.07;
-  save_crop_model(m, path);
-  const CropModel lc = load_crop_model(path);
-  EXPECT_EQ(lc.context_radius, 3);
-  EXPECT_DOUBLE_EQ(lc.context_bandwidth, 0.07);
-  {  // A model written before the context filter (no such keys) was trained per pixel.
-    std::ifstream in(path);
+  EXPECT_FALSE(l.context_forest);
+  auto text_of = [](const std::string& file) {
+    std::ifstream in(file);
     std::stringstream text;
     text << in.rdbuf();
-    std::string yml = text.str();
+    return text.str();
+  };
+  {  // A model written before the context filter (no such keys) was trained per pixel.
+    std::string yml = text_of(path);
     for (const char* key : {"context_radius", "context_bandwidth"}) {
       const auto at = yml.find(std::string(key) + ":");
       ASSERT_NE(at, std::string::npos) << key;
@@ -270,19 +267,57 @@ TEST(CropModel, SaveLoadRoundTripGivesTheSamePredictions) {
     EXPECT_EQ(old.context_radius, 0);
     EXPECT_EQ(predict_forest(*old.forest, X), predict_forest(*m.forest, X));
   }
-  {  // A context model is format_version 2, which binaries from before refuse;
-     // one claiming version 1 is refused here (it would be misapplied there).
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string yml = text.str();
-    const auto at = yml.find("format_version: 2");
+  // With a field context the model is two forests, both stored, and run
+  // applies the model's context, not its own config's. The committee reads
+  // rows of the pixel's features followed by the means of its radar ones;
+  // its votes are the pixel forest's on the first plus the context forest's
+  // on the optical features and the means.
+  const auto pixel_forest = m.forest;
+  const int S1 = layout.first_s1_feature();
+  cv::Mat Xc = X.clone();  // the context view: other radar values
+  Xc.colRange(S1, F) = Xc.colRange(S1, F) * 0.5 + 0.3;
+  cv::Mat rows;
+  cv::hconcat(X, Xc.colRange(S1, F), rows);
+  ASSERT_EQ(rows.cols, layout.context_row_width());
+  m.context_radius = 3;
+  m.context_bandwidth = 0.07;
+  ForestParams pc = p;
+  pc.seed = 99;
+  m.set_forests(pixel_forest, train_forest(Xc, y, pc));
+  const auto context_path = (dir / "context.yml").string();
+  save_crop_model(m, context_path);
+  const CropModel lc = load_crop_model(context_path);
+  EXPECT_EQ(lc.context_radius, 3);
+  EXPECT_DOUBLE_EQ(lc.context_bandwidth, 0.07);
+  ASSERT_TRUE(lc.context_forest);
+  EXPECT_EQ(lc.row_width(), layout.context_row_width());
+  std::vector<std::uint16_t> both, own, context;
+  const auto committee = lc.flat_forest.predict(rows, &both);
+  kernels::FlatForest(*lc.forest).predict(X, &own);
+  kernels::FlatForest(*lc.context_forest).predict(Xc, &context);
+  ASSERT_EQ(both.size(), own.size());
+  for (std::size_t i = 0; i < both.size(); ++i) ASSERT_EQ(both[i], own[i] + context[i]) << i;
+  EXPECT_EQ(committee, m.flat_forest.predict(rows));
+  EXPECT_EQ(predict_forest(*lc.context_forest, Xc), predict_forest(*m.context_forest, Xc));
+  {  // Version 1 or 2 with a context is refused (version 2 was one forest on
+     // the context view alone; a binary from before would misapply either),
+     // and so is a context without its second forest.
+    const std::string yml = text_of(context_path);
+    const auto at = yml.find("format_version: 3");
     ASSERT_NE(at, std::string::npos);
-    yml.replace(at, 17, "format_version: 1");
-    std::ofstream((dir / "v1_context.yml").string()) << yml;
-    EXPECT_THROW(load_crop_model((dir / "v1_context.yml").string()), InputError);
+    for (const char* v : {"format_version: 1", "format_version: 2"}) {
+      std::string old = yml;
+      old.replace(at, 17, v);
+      std::ofstream((dir / "old_context.yml").string()) << old;
+      EXPECT_THROW(load_crop_model((dir / "old_context.yml").string()), InputError) << v;
+    }
+    const auto second = yml.find("context_forest:");
+    ASSERT_NE(second, std::string::npos);
+    std::ofstream((dir / "one_forest.yml").string()) << yml.substr(0, second);
+    EXPECT_THROW(load_crop_model((dir / "one_forest.yml").string()), InputError);
   }
   m.context_radius = 0;
+  m.set_forests(pixel_forest);
   // Written before the map validation existed (no such keys): the per-pixel
   // validation serves every post-processing.
   EXPECT_EQ(l.map_validation.k, 0);
@@ -516,55 +551,50 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
   }
 
   {
-    // The context filter of the radar features (off by default) is the
-    // model's: train stores it, and a run applies the model's whatever its
-    // config says. The map still does not depend on block size or threads,
-    // and it differs from the per-pixel model's.
-    EXPECT_EQ(load_crop_model(model).context_radius, 0);
-    Config with_context = cfg;
-    with_context.classifier_context_radius = 4;
-    with_context.model = (dir / "context.yml").string();
-    with_context.out = (dir / "context_a.h5").string();
-    TrainOptions co;
-    co.model_path = with_context.model;
-    co.report_path = (dir / "context.json").string();
-    const TrainSummary cs = train_job(with_context, co);
-    const CropModel trained = load_crop_model(with_context.model);
-    EXPECT_EQ(trained.context_radius, 4);
-    EXPECT_DOUBLE_EQ(trained.context_bandwidth, cfg.classifier_context_bandwidth);
-    run_job(with_context);
-    Config small = with_context;
-    small.classifier_context_radius = 0;  // not the config's: the model's
+    // The field context of the radar features (on by default: a second
+    // forest, votes summed with the pixel forest's) is the model's: train
+    // stores it, and a run applies the model's whatever its config says. The
+    // pixel forest alone gives another map, also independent of block size
+    // and threads. (The committee's maps are checked above: threads and
+    // blocks, and its unfiltered map at the validation pixels is train's
+    // validation, so train and run feed it the same rows.)
+    ASSERT_GT(cfg.classifier_context_radius, 0);
+    const CropModel committee = load_crop_model(model);
+    EXPECT_EQ(committee.context_radius, cfg.classifier_context_radius);
+    EXPECT_DOUBLE_EQ(committee.context_bandwidth, cfg.classifier_context_bandwidth);
+    ASSERT_TRUE(committee.context_forest);
+    EXPECT_EQ(committee.flat_forest.trees(), 2 * cfg.classifier_trees);
+    EXPECT_EQ(committee.flat_forest.features(), committee.layout.context_row_width());
+    Config pixel = cfg;
+    pixel.classifier_context_radius = 0;
+    pixel.model = (dir / "pixel.yml").string();
+    pixel.out = (dir / "pixel_a.h5").string();
+    TrainOptions po;
+    po.model_path = pixel.model;
+    po.report_path = (dir / "pixel.json").string();
+    const TrainSummary ps = train_job(pixel, po);
+    const CropModel trained = load_crop_model(pixel.model);
+    EXPECT_EQ(trained.context_radius, 0);
+    EXPECT_FALSE(trained.context_forest);
+    EXPECT_EQ(trained.flat_forest.trees(), cfg.classifier_trees);
+    run_job(pixel);
+    Config small = pixel;
+    small.classifier_context_radius = 4;  // not the config's: the model's
     small.threads = 1;
     small.block_size = 96;
-    small.out = (dir / "context_b.h5").string();
+    small.out = (dir / "pixel_b.h5").string();
     run_job(small);
-    const auto context_map = ResultReader(with_context.out).read<std::int32_t>("/maps/crop_class");
-    EXPECT_EQ(ResultReader(small.out).read<std::int32_t>("/maps/crop_class"), context_map);
-    EXPECT_NE(context_map, cls);
-    // Train validated the map it makes, context included…
-    EXPECT_EQ(ResultReader(with_context.out).read<std::int64_t>("/qa/crop_validation_confusion"),
-              cs.map_validation.n);
-    // …and its features are the ones run computes: without post-processing
-    // the run's map at the validation pixels is the forest's validation.
-    Config raw = with_context;
-    raw.classifier_majority_window = 0;
-    raw.classifier_segment_tile = 0;
-    raw.out = (dir / "context_raw.h5").string();
-    run_job(raw);
-    const auto raw_map = ResultReader(raw.out).read<std::int32_t>("/maps/crop_class");
-    std::map<int, int> row_of;
-    for (std::size_t i = 0; i < cs.classes.size(); ++i) row_of[cs.classes[i].code] = static_cast<int>(i);
-    ConfusionMatrix at_validation(static_cast<int>(cs.classes.size()));
-    ASSERT_EQ(cs.validation_cells.size(), cs.validation_labels.size());
-    for (std::size_t k = 0; k < cs.validation_cells.size(); ++k)
-      if (row_of.count(raw_map[cs.validation_cells[k]]))
-        ++at_validation.at(row_of.at(raw_map[cs.validation_cells[k]]), row_of.at(cs.validation_labels[k]));
-    EXPECT_EQ(at_validation.n, cs.validation.n);
-    // Reports and metadata say which features the forest learnt.
-    EXPECT_EQ(cs.radar_context, "radius=4 bandwidth=0.1");
-    EXPECT_EQ(trained.metadata.at("radar_context"), cs.radar_context);
-    EXPECT_NE(format_train_report(cs).find("field context, radius=4"), std::string::npos);
+    const auto pixel_map = ResultReader(pixel.out).read<std::int32_t>("/maps/crop_class");
+    EXPECT_EQ(ResultReader(small.out).read<std::int32_t>("/maps/crop_class"), pixel_map);
+    EXPECT_NE(pixel_map, cls);
+    // Train validated the map it makes.
+    EXPECT_EQ(ResultReader(pixel.out).read<std::int64_t>("/qa/crop_validation_confusion"), ps.map_validation.n);
+    // Reports and metadata say which forests the model holds.
+    EXPECT_EQ(ts.radar_context, "radius=4 bandwidth=0.1");
+    EXPECT_EQ(committee.metadata.at("radar_context"), ts.radar_context);
+    EXPECT_NE(format_train_report(ts).find("two, votes summed"), std::string::npos);
+    EXPECT_EQ(ps.radar_context, "off");
+    EXPECT_NE(format_train_report(ps).find("one, per pixel"), std::string::npos);
   }
   {
     // The model pins the settings its features were computed with, and a

@@ -151,7 +151,7 @@ TEST(FlatForest, SaveLoadRoundTripStillEqualsOpenCv) {
   m.feature_names = layout.names();
   for (int k = 0; k < 6; ++k) m.classes.push_back({code_of(k), "class " + std::to_string(k)});
   m.validation = ConfusionMatrix(6);
-  m.set_forest(train_forest(d.X, d.y, p));
+  m.set_forests(train_forest(d.X, d.y, p));
   const auto dir = test::fresh_dir("flat_forest");
   const auto path = (dir / "model.yml").string();
   save_crop_model(m, path);
@@ -234,4 +234,57 @@ TEST(FlatForest, RefusesForestsItCannotRepresent) {
   edited->read(in["forest"]);
   EXPECT_THROW(FlatForest{*edited}, std::invalid_argument);
   EXPECT_NO_THROW(FlatForest{*forest});
+}
+
+// Two forests as one committee (the crop model with a field context): each
+// reads its variables from its own columns of a wider row, and the
+// committee's votes are the two forests' votes summed.
+TEST(FlatForest, ACommitteeSumsTheVotesOfForestsReadingTheirOwnColumns) {
+  const int F = 6;
+  const Data a = synthetic(1500, F, 4, 0.3, 21), b = synthetic(1500, F, 4, 0.3, 22);
+  ForestParams p;
+  p.trees = 7;
+  const auto fa = train_forest(a.X, a.y, p);
+  p.seed = 5;
+  const auto fb = train_forest(b.X, b.y, p);
+  // Rows of 9 columns: forest a reads columns 0..5, forest b reads its
+  // variable j at column kB[j] (its last three at 6..8, the others shared).
+  const std::vector<int> kA = {0, 1, 2, 3, 4, 5}, kB = {0, 1, 2, 6, 7, 8};
+  const cv::Mat rows = synthetic(800, 9, 4, 0.0, 23).X;
+  cv::Mat as_a(rows.rows, F, CV_32F), as_b(rows.rows, F, CV_32F);
+  for (int j = 0; j < F; ++j) {
+    rows.col(kA[static_cast<std::size_t>(j)]).copyTo(as_a.col(j));
+    rows.col(kB[static_cast<std::size_t>(j)]).copyTo(as_b.col(j));
+  }
+  FlatForest committee(*fa, kA, 9);
+  const FlatForest only_b(*fb, kB, 9);
+  EXPECT_EQ(only_b.predict(rows), predict_forest(*fb, as_b));  // the column map alone
+  committee.add_trees(only_b);
+  EXPECT_EQ(committee.trees(), 14);
+  EXPECT_EQ(committee.features(), 9);
+  std::vector<std::uint16_t> both, va, vb;
+  const auto cls = committee.predict(rows, &both);
+  FlatForest(*fa).predict(as_a, &va);
+  FlatForest(*fb).predict(as_b, &vb);
+  ASSERT_EQ(both.size(), va.size());
+  int disagree = 0;
+  for (std::size_t i = 0; i < both.size(); ++i) ASSERT_EQ(both[i], va[i] + vb[i]) << i;
+  const auto cls_a = predict_forest(*fa, as_a), cls_b = predict_forest(*fb, as_b);
+  for (std::size_t r = 0; r < cls.size(); ++r) {
+    disagree += cls_a[r] != cls_b[r];
+    // Where both forests agree, so does the committee.
+    if (cls_a[r] == cls_b[r]) {
+      EXPECT_EQ(cls[r], cls_a[r]) << r;
+    }
+  }
+  EXPECT_GT(disagree, 0);  // the two forests differ, so the sum is tested
+  // Refused: rows of another width, another class table, bad columns.
+  FlatForest narrow(*fa);
+  EXPECT_THROW(narrow.add_trees(only_b), std::invalid_argument);
+  Data other = a;
+  for (auto& y : other.y) y += 1;  // codes 3, 6, … instead of 2, 5, …
+  FlatForest shifted(*train_forest(other.X, other.y, p), kA, 9);
+  EXPECT_THROW(shifted.add_trees(only_b), std::invalid_argument);
+  EXPECT_THROW(FlatForest(*fa, {0, 1, 2}, 9), std::invalid_argument);
+  EXPECT_THROW(FlatForest(*fa, {0, 1, 2, 3, 4, 9}, 9), std::invalid_argument);
 }
