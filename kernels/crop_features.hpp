@@ -36,6 +36,8 @@ struct CropFeatureLayout {
   // context view (the optical series the pixel's own, the radar features
   // their means) reads its feature j from column context_columns()[j].
   int context_row_width() const { return size() + s1_count(); }
+  // The row width with or without a context (radius > 0).
+  int row_width(int context_radius) const { return context_radius > 0 ? context_row_width() : size(); }
   std::vector<int> context_columns() const;
 };
 

@@ -13,6 +13,9 @@ namespace {
 
 constexpr std::size_t kChunkRows = 256;  // rows per pass of one tree: votes and rows stay in L1/L2
 constexpr std::size_t kLanes = 16;       // rows that walk a tree together
+// A class index no leaf predicts has no code (yet): another forest added
+// later may name it.
+constexpr int kUnknownCode = std::numeric_limits<int>::min();
 
 [[noreturn]] void refuse(const std::string& why) { throw std::invalid_argument("FlatForest: " + why); }
 
@@ -55,8 +58,8 @@ FlatForest::FlatForest(const cv::ml::RTrees& forest, const std::vector<int>& col
         const auto k = static_cast<std::size_t>(cn.classIdx);
         const int code = static_cast<int>(std::lround(cn.value));
         if (static_cast<double>(code) != cn.value) refuse("a leaf whose class code is not an integer");
-        if (codes_.size() <= k) codes_.resize(k + 1, std::numeric_limits<int>::min());
-        if (codes_[k] != std::numeric_limits<int>::min() && codes_[k] != code)
+        if (codes_.size() <= k) codes_.resize(k + 1, kUnknownCode);
+        if (codes_[k] != kUnknownCode && codes_[k] != code)
           refuse("two class codes for one class index");
         codes_[k] = code;
         // A leaf steps to itself: !(v <= NaN) is always 1, and left + 1 is the leaf.
@@ -82,17 +85,22 @@ FlatForest::FlatForest(const cv::ml::RTrees& forest, const std::vector<int>& col
 }
 
 void FlatForest::add_trees(const FlatForest& other) {
+  if (&other == this) {  // appending a vector to itself reads what it writes
+    const FlatForest copy = other;
+    add_trees(copy);
+    return;
+  }
   if (other.empty()) refuse("no trees to add");
   if (other.features_ != features_) refuse("the added trees read rows of another width");
-  // A class index no leaf of one forest predicts is unknown there (min());
-  // the other forest may name it. Both forests are trained on one label
-  // set, so their indices mean the same codes.
-  const int unknown = std::numeric_limits<int>::min();
+  // A class index unknown to one forest may be named by the other. Both
+  // forests are trained on one label set, so their indices mean the same
+  // codes.
   std::vector<int> codes = codes_;
-  if (codes.size() < other.codes_.size()) codes.resize(other.codes_.size(), unknown);
+  if (codes.size() < other.codes_.size()) codes.resize(other.codes_.size(), kUnknownCode);
   for (std::size_t k = 0; k < other.codes_.size(); ++k) {
-    if (other.codes_[k] == unknown) continue;
-    if (codes[k] != unknown && codes[k] != other.codes_[k]) refuse("the added trees give a class index another code");
+    if (other.codes_[k] == kUnknownCode) continue;
+    if (codes[k] != kUnknownCode && codes[k] != other.codes_[k])
+      refuse("the added trees give a class index another code");
     codes[k] = other.codes_[k];
   }
   if (roots_.size() + other.roots_.size() > std::numeric_limits<std::uint16_t>::max()) refuse("more than 65535 trees");

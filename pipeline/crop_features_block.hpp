@@ -24,7 +24,7 @@ struct CropFeatureOptions {
   int context_radius = 0;
   double context_bandwidth = 0.1;
   bool baseline = false;  // also compute the benchmark's plain baseline features (per pixel, never averaged)
-  int row_width() const { return context_radius > 0 ? layout.context_row_width() : layout.size(); }
+  int row_width() const { return layout.row_width(context_radius); }
 };
 
 struct BlockCropFeatures {

@@ -13,17 +13,14 @@ namespace paddymrv {
 void CropModel::set_forests(cv::Ptr<cv::ml::RTrees> pixel, cv::Ptr<cv::ml::RTrees> context) {
   if ((context_radius > 0) != static_cast<bool>(context))
     throw std::invalid_argument("a context forest is needed exactly when context_radius > 0");
-  if (!context) {
-    flat_forest = kernels::FlatForest(*pixel);
-  } else {
-    // The pixel forest reads the row's first size() columns, the context
-    // forest the optical ones and the appended radar means.
-    std::vector<int> own(static_cast<std::size_t>(layout.size()));
-    for (std::size_t j = 0; j < own.size(); ++j) own[j] = static_cast<int>(j);
-    kernels::FlatForest committee(*pixel, own, row_width());
-    committee.add_trees(kernels::FlatForest(*context, layout.context_columns(), row_width()));
-    flat_forest = std::move(committee);
-  }
+  // The pixel forest reads the row's first size() columns (which also
+  // checks, at load, that it learnt this layout), the context forest the
+  // optical ones and the appended radar means.
+  std::vector<int> own(static_cast<std::size_t>(layout.size()));
+  for (std::size_t j = 0; j < own.size(); ++j) own[j] = static_cast<int>(j);
+  kernels::FlatForest committee(*pixel, own, row_width());
+  if (context) committee.add_trees(kernels::FlatForest(*context, layout.context_columns(), row_width()));
+  flat_forest = std::move(committee);
   forest = std::move(pixel);
   context_forest = std::move(context);
 }

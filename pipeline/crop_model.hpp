@@ -69,7 +69,7 @@ struct CropModel {
   // Sets the forests (`context` iff context_radius > 0; layout and
   // context_radius set before) and flattens them once into one committee.
   void set_forests(cv::Ptr<cv::ml::RTrees> pixel, cv::Ptr<cv::ml::RTrees> context = {});
-  int row_width() const { return context_radius > 0 ? layout.context_row_width() : layout.size(); }
+  int row_width() const { return layout.row_width(context_radius); }
   // Row of class `code` in `classes`, −1 if absent.
   int class_index(int code) const;
   // The validation that describes a run with this post-processing: the

@@ -125,15 +125,24 @@ RunSummary run_job(const Config& cfg, const RunOptions& opt) {
     model_sha256 = sha256_file(model_path);
     check_crop_feature_settings(*model, model_path, cfg);
     // The field context of the radar features is the model's (set at train):
-    // a config asking for another one at run time is told so, not obeyed.
+    // a config asking for another one at run time is told so, not obeyed. A
+    // model of the pixel forest alone (trained with context_radius = 0, or
+    // before the context forest existed) is only noted: the config's
+    // default would otherwise warn on every run with it.
     const std::string asked = describe_radar_context(cfg.classifier_context_radius, cfg.classifier_context_bandwidth);
-    if (asked != model->describe_context())
+    if (model->context_radius == 0 && asked != "off")
+      spdlog::info("{}: the pixel forest alone, trained without a radar field context (this config's {} only "
+                   "matters to `train`: retrain for the second forest)",
+                   model_path, asked);
+    else if (model->context_radius == 0)
+      spdlog::info("{}: the pixel forest alone", model_path);
+    else if (asked != model->describe_context())
       spdlog::warn(
           "{}: the model was trained with radar field context {} and is applied so; this config's "
           "classifier.context_* ({}) only matter to `train`",
           model_path, model->describe_context(), asked);
-    else if (model->context_radius > 0)
-      spdlog::info("{}: radar features with field context {} (as trained)", model_path, model->describe_context());
+    else
+      spdlog::info("{}: two forests, radar field context {} (as trained)", model_path, model->describe_context());
   }
 
   // --- catalogue, communes, grid

@@ -420,7 +420,7 @@ std::string format_train_report(const TrainSummary& s) {
                                     : "two, votes summed: per pixel, and radar features in field context, " +
                                           s.radar_context)
        << "\n";
-  std::snprintf(buf, sizeof buf, "overall accuracy %.4f   kappa %.4f   (the forest, per pixel)\n", s.accuracy.overall,
+  std::snprintf(buf, sizeof buf, "overall accuracy %.4f   kappa %.4f   (the classifier per pixel, unfiltered)\n", s.accuracy.overall,
                 s.accuracy.kappa);
   os << buf;
   if (s.map_validation.k) {

@@ -299,24 +299,39 @@ TEST(CropModel, SaveLoadRoundTripGivesTheSamePredictions) {
   for (std::size_t i = 0; i < both.size(); ++i) ASSERT_EQ(both[i], own[i] + context[i]) << i;
   EXPECT_EQ(committee, m.flat_forest.predict(rows));
   EXPECT_EQ(predict_forest(*lc.context_forest, Xc), predict_forest(*m.context_forest, Xc));
-  {  // Version 1 or 2 with a context is refused (version 2 was one forest on
-     // the context view alone; a binary from before would misapply either),
-     // and so is a context without its second forest.
-    const std::string yml = text_of(context_path);
-    const auto at = yml.find("format_version: 3");
-    ASSERT_NE(at, std::string::npos);
-    for (const char* v : {"format_version: 1", "format_version: 2"}) {
-      std::string old = yml;
-      old.replace(at, 17, v);
-      std::ofstream((dir / "old_context.yml").string()) << old;
-      EXPECT_THROW(load_crop_model((dir / "old_context.yml").string()), InputError) << v;
+  // Refused with the file named and the reason: version 1 or 2 with a
+  // context (version 2 was one forest on the context view alone; a binary
+  // from before would misapply either), a context without its second forest,
+  // a second forest without a context.
+  auto refused = [&](const std::string& yml, const std::string& reason) {
+    const std::string file = (dir / "edited.yml").string();
+    std::ofstream(file) << yml;
+    try {
+      load_crop_model(file);
+      ADD_FAILURE() << "not refused: " << reason;
+    } catch (const InputError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find(file), std::string::npos) << what;
+      EXPECT_NE(what.find(reason), std::string::npos) << what;
     }
-    const auto second = yml.find("context_forest:");
-    ASSERT_NE(second, std::string::npos);
-    std::ofstream((dir / "one_forest.yml").string()) << yml.substr(0, second);
-    EXPECT_THROW(load_crop_model((dir / "one_forest.yml").string()), InputError);
+  };
+  {
+    const std::string yml = text_of(context_path);
+    auto replaced = [&](const std::string& from, const std::string& to) {
+      std::string out = yml;
+      const auto at = out.find(from);
+      EXPECT_NE(at, std::string::npos) << from;
+      return at == std::string::npos ? out : out.replace(at, from.size(), to);
+    };
+    refused(replaced("format_version: 3", "format_version: 1"), "must be format_version 3");
+    refused(replaced("format_version: 3", "format_version: 2"), "format_version 2 (one forest on the radar context");
+    refused(yml.substr(0, yml.find("context_forest:")), "a field context without its context_forest");
+    refused(replaced("context_radius: 3", "context_radius: 0"), "a context_forest without a context_radius");
   }
+  // And in memory: the forests must match the context.
+  EXPECT_THROW(m.set_forests(pixel_forest), std::invalid_argument);
   m.context_radius = 0;
+  EXPECT_THROW(m.set_forests(pixel_forest, m.context_forest), std::invalid_argument);
   m.set_forests(pixel_forest);
   // Written before the map validation existed (no such keys): the per-pixel
   // validation serves every post-processing.

@@ -6,6 +6,7 @@
 
 #include <cfloat>
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "kernels/flat_forest.hpp"
@@ -287,4 +288,43 @@ TEST(FlatForest, ACommitteeSumsTheVotesOfForestsReadingTheirOwnColumns) {
   EXPECT_THROW(shifted.add_trees(only_b), std::invalid_argument);
   EXPECT_THROW(FlatForest(*fa, {0, 1, 2}, 9), std::invalid_argument);
   EXPECT_THROW(FlatForest(*fa, {0, 1, 2, 3, 4, 9}, 9), std::invalid_argument);
+}
+
+// A forest whose leaves name only some classes (a stump) joins one that
+// names them all: the committee knows every code, and each row's votes are
+// the stump's (zero for the classes it never predicts) plus the other's.
+TEST(FlatForest, ACommitteeLearnsTheCodesOneOfItsForestsNeverPredicts) {
+  const Data d = synthetic(1500, 6, 5, 0.3, 31);
+  ForestParams p;
+  p.trees = 1;
+  p.max_depth = 1;
+  const FlatForest stump(*train_forest(d.X, d.y, p));
+  int known = 0;
+  for (int c : stump.class_codes()) known += c != std::numeric_limits<int>::min();
+  ASSERT_LE(known, 2);  // two leaves
+  p.trees = 6;
+  p.max_depth = 10;
+  const FlatForest full(*train_forest(d.X, d.y, p));
+  ASSERT_EQ(full.class_codes(), (std::vector<int>{code_of(0), code_of(1), code_of(2), code_of(3), code_of(4)}));
+  const cv::Mat rows = synthetic(500, 6, 5, 0.0, 32).X;
+  std::vector<std::uint16_t> vs, vf, both;
+  stump.predict(rows, &vs);
+  full.predict(rows, &vf);
+  const std::size_t Cs = stump.class_codes().size(), C = full.class_codes().size();
+  for (const bool stump_first : {true, false}) {
+    FlatForest committee = stump_first ? stump : full;
+    committee.add_trees(stump_first ? full : stump);
+    EXPECT_EQ(committee.class_codes(), full.class_codes());
+    committee.predict(rows, &both);
+    ASSERT_EQ(both.size(), static_cast<std::size_t>(rows.rows) * C);
+    for (std::size_t r = 0; r < static_cast<std::size_t>(rows.rows); ++r)
+      for (std::size_t c = 0; c < C; ++c)
+        ASSERT_EQ(both[r * C + c], vf[r * C + c] + (c < Cs ? vs[r * Cs + c] : 0)) << r << " " << c;
+  }
+  // A forest added to itself: every vote twice.
+  FlatForest twice = full;
+  twice.add_trees(twice);
+  EXPECT_EQ(twice.trees(), 2 * full.trees());
+  twice.predict(rows, &both);
+  for (std::size_t i = 0; i < both.size(); ++i) ASSERT_EQ(both[i], 2 * vf[i]);
 }
