@@ -80,6 +80,8 @@ struct ForestCase {
   ForestParams params;
   cv::Ptr<cv::ml::RTrees> forest;
   cv::Mat rows;
+  cv::Mat train;  // what the forest learnt, for a second forest on another view
+  std::vector<int> train_labels;
 };
 
 const ForestCase& forest_case() {
@@ -98,11 +100,11 @@ const ForestCase& forest_case() {
       }
       return m;
     };
-    std::vector<int> train_labels, pred_labels;
+    std::vector<int> pred_labels;
     ForestCase fc;
-    const cv::Mat train = make(n_train, train_labels);
+    fc.train = make(n_train, fc.train_labels);
     fc.rows = make(n_pred, pred_labels);
-    fc.forest = train_forest(train, train_labels, fc.params);
+    fc.forest = train_forest(fc.train, fc.train_labels, fc.params);
     return fc;
   }();
   return cached;
@@ -140,6 +142,39 @@ static void BM_ForestPredictFlat(benchmark::State& state) {
   report(state, c);
 }
 BENCHMARK(BM_ForestPredictFlat)->Unit(benchmark::kMillisecond);
+
+// The default crop model (a field context): the same forest plus a second one
+// trained on a context view, both flattened into one committee reading
+// 55 + 19 columns per row (pipeline/crop_model.hpp).
+static void BM_ForestPredictCommittee(benchmark::State& state) {
+  const ForestCase& c = forest_case();
+  const CropFeatureLayout layout;
+  const int first_s1 = layout.first_s1_feature(), f = layout.size();
+  static const cv::Mat rows = [&] {
+    cv::Mat r;
+    cv::hconcat(c.rows, c.rows.colRange(first_s1, f) * 0.5, r);
+    return r;
+  }();
+  static const FlatForest committee = [&] {
+    // The context forest: the same training rows, their radar columns scaled
+    // (a view the pixel forest never saw), the same labels.
+    cv::Mat view = c.train.clone();
+    view.colRange(first_s1, f) *= 0.5;
+    std::vector<int> own(static_cast<std::size_t>(f));
+    for (int j = 0; j < f; ++j) own[static_cast<std::size_t>(j)] = j;
+    FlatForest both(*c.forest, own, layout.context_row_width());
+    both.add_trees(FlatForest(*train_forest(view, c.train_labels, c.params), layout.context_columns(),
+                              layout.context_row_width()));
+    return both;
+  }();
+  for (auto _ : state) {
+    auto cls = committee.predict(rows);
+    benchmark::DoNotOptimize(cls.data());
+  }
+  report(state, c);
+  state.counters["trees"] = committee.trees();
+}
+BENCHMARK(BM_ForestPredictCommittee)->Unit(benchmark::kMillisecond);
 
 // The majority filters on a 512² block of 12 classes: fields of 4 × 4 px,
 // each with its own S2 series (36 guide values of 55 features) plus pixel
