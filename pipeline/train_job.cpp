@@ -3,6 +3,7 @@
 #include <ogrsf_frmts.h>
 #include <spdlog/spdlog.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_invoke.h>
 #include <tbb/task_arena.h>
 #include <tbb/info.h>
 
@@ -266,8 +267,15 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
     cv::Mat context_view(Xt.rows, L, CV_32F);
     const auto columns = fo.layout.context_columns();
     for (int j = 0; j < L; ++j) Xt.col(columns[static_cast<std::size_t>(j)]).copyTo(context_view.col(j));
-    model.set_forests(kernels::train_forest(Xt.colRange(0, L).clone(), yt, fp),
-                     kernels::train_forest(context_view, yt, fp));
+    // Two independent fits, each seeding its own thread's cv::theRNG(): in
+    // parallel, and the same forests whatever the thread count.
+    const cv::Mat pixel_view = Xt.colRange(0, L).clone();
+    cv::Ptr<cv::ml::RTrees> pixel, context;
+    arena.execute([&] {
+      tbb::parallel_invoke([&] { pixel = kernels::train_forest(pixel_view, yt, fp); },
+                           [&] { context = kernels::train_forest(context_view, yt, fp); });
+    });
+    model.set_forests(std::move(pixel), std::move(context));
   } else {
     model.set_forests(kernels::train_forest(Xt, yt, fp));
   }

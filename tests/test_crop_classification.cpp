@@ -580,6 +580,25 @@ TEST(CropIntegration, TrainThenRunClassifiesTheSeason) {
     ASSERT_TRUE(committee.context_forest);
     EXPECT_EQ(committee.flat_forest.trees(), 2 * cfg.classifier_trees);
     EXPECT_EQ(committee.flat_forest.features(), committee.layout.context_row_width());
+    {  // Train fits the two forests in parallel: one thread gives the same model.
+      Config serial = cfg;
+      serial.threads = 1;
+      serial.model = (dir / "serial.yml").string();
+      TrainOptions so;
+      so.model_path = serial.model;
+      so.report_path = (dir / "serial.json").string();
+      const TrainSummary ss = train_job(serial, so);
+      EXPECT_EQ(ss.validation.n, ts.validation.n);
+      EXPECT_EQ(ss.map_validation.n, ts.map_validation.n);
+      const CropModel one = load_crop_model(serial.model);
+      cv::Mat rows(2000, committee.row_width(), CV_32F);  // indices in [−1, 1], dB around −15
+      cv::randn(rows.colRange(0, committee.layout.first_s1_feature()), 0.3, 0.3);
+      cv::randn(rows.colRange(committee.layout.first_s1_feature(), rows.cols), -15.0, 4.0);
+      std::vector<std::uint16_t> parallel_votes, serial_votes;
+      committee.flat_forest.predict(rows, &parallel_votes);
+      one.flat_forest.predict(rows, &serial_votes);
+      EXPECT_EQ(parallel_votes, serial_votes);
+    }
     Config pixel = cfg;
     pixel.classifier_context_radius = 0;
     pixel.model = (dir / "pixel.yml").string();
