@@ -75,7 +75,7 @@ BENCHMARK(BM_CropFeatures);
 namespace {
 
 // A 100-tree forest trained on 3000 rows of 12 overlapping classes, and
-// 65536 rows (a 256×256 block) to classify; built once for both benchmarks.
+// 65536 rows (a 256×256 block) to classify; built once for the benchmarks.
 struct ForestCase {
   ForestParams params;
   cv::Ptr<cv::ml::RTrees> forest;
@@ -150,20 +150,28 @@ static void BM_ForestPredictCommittee(benchmark::State& state) {
   const ForestCase& c = forest_case();
   const CropFeatureLayout layout;
   const int first_s1 = layout.first_s1_feature(), f = layout.size();
+  // The context view: the radar columns with new noise (another draw, as
+  // field means differ from a pixel's own values), so the second forest
+  // splits on other values than the first and walks other paths.
+  auto context_view = [&](const cv::Mat& m) {
+    cv::Mat v = m.clone();
+    cv::Mat noise(v.rows, f - first_s1, CV_32F);
+    cv::randn(noise, 0.0, 0.5);
+    v.colRange(first_s1, f) += noise;
+    return v;
+  };
   static const cv::Mat rows = [&] {
     cv::Mat r;
-    cv::hconcat(c.rows, c.rows.colRange(first_s1, f) * 0.5, r);
+    cv::hconcat(c.rows, context_view(c.rows).colRange(first_s1, f), r);
     return r;
   }();
   static const FlatForest committee = [&] {
-    // The context forest: the same training rows, their radar columns scaled
-    // (a view the pixel forest never saw), the same labels.
-    cv::Mat view = c.train.clone();
-    view.colRange(first_s1, f) *= 0.5;
     std::vector<int> own(static_cast<std::size_t>(f));
     for (int j = 0; j < f; ++j) own[static_cast<std::size_t>(j)] = j;
     FlatForest both(*c.forest, own, layout.context_row_width());
-    both.add_trees(FlatForest(*train_forest(view, c.train_labels, c.params), layout.context_columns(),
+    ForestParams p = c.params;
+    p.seed += 1;
+    both.add_trees(FlatForest(*train_forest(context_view(c.train), c.train_labels, p), layout.context_columns(),
                               layout.context_row_width()));
     return both;
   }();

@@ -268,12 +268,15 @@ TrainSummary train_job(const Config& cfg, const TrainOptions& opt) {
     const auto columns = fo.layout.context_columns();
     for (int j = 0; j < L; ++j) Xt.col(columns[static_cast<std::size_t>(j)]).copyTo(context_view.col(j));
     // Two independent fits, each seeding its own thread's cv::theRNG(): in
-    // parallel, and the same forests whatever the thread count.
+    // parallel, and the same forests whatever the thread count. Isolated, so
+    // that a thread waiting inside one fit (should OpenCV ever parallelise
+    // it) never picks up the other fit and reseeds its generator midway.
     const cv::Mat pixel_view = Xt.colRange(0, L).clone();
     cv::Ptr<cv::ml::RTrees> pixel, context;
     arena.execute([&] {
-      tbb::parallel_invoke([&] { pixel = kernels::train_forest(pixel_view, yt, fp); },
-                           [&] { context = kernels::train_forest(context_view, yt, fp); });
+      tbb::parallel_invoke(
+          [&] { tbb::this_task_arena::isolate([&] { pixel = kernels::train_forest(pixel_view, yt, fp); }); },
+          [&] { tbb::this_task_arena::isolate([&] { context = kernels::train_forest(context_view, yt, fp); }); });
     });
     model.set_forests(std::move(pixel), std::move(context));
   } else {
