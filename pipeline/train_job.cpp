@@ -431,8 +431,8 @@ std::string format_train_report(const TrainSummary& s) {
                                     : "two, votes summed: per pixel, and radar features in field context, " +
                                           s.radar_context)
        << "\n";
-  std::snprintf(buf, sizeof buf, "overall accuracy %.4f   kappa %.4f   (the classifier per pixel, unfiltered)\n", s.accuracy.overall,
-                s.accuracy.kappa);
+  std::snprintf(buf, sizeof buf, "overall accuracy %.4f   kappa %.4f   (the classifier per pixel, unfiltered)\n",
+                s.accuracy.overall, s.accuracy.kappa);
   os << buf;
   if (s.map_validation.k) {
     std::snprintf(buf, sizeof buf, "overall accuracy %.4f   kappa %.4f   (the map as `run` writes it: %s)\n",
