@@ -23,6 +23,7 @@ namespace paddymrv::kernels {
 struct ValidationPolygon {
   int reference = 0;                 // its reference class (matrix index)
   std::vector<std::int64_t> mapped;  // its validation pixels per map class (matrix index)
+  bool operator==(const ValidationPolygon&) const = default;
 };
 
 // The confusion matrix (rows map, columns reference) of the polygons.

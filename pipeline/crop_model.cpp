@@ -206,16 +206,9 @@ CropModel load_crop_model(const std::string& path) {
         if (v.map >= 0) ++map[static_cast<std::size_t>(v.unit)].mapped[static_cast<std::size_t>(v.map)];
         m.validation_pixels.push_back(v);
       }
-      using Units = std::vector<kernels::ValidationPolygon>;
-      auto same = [](const Units& a, const Units& b) {
-        if (a.size() != b.size()) return false;
-        for (std::size_t u = 0; u < a.size(); ++u)
-          if (a[u].reference != b[u].reference || a[u].mapped != b[u].mapped) return false;
-        return true;
-      };
       const bool map_classes = std::any_of(m.validation_pixels.begin(), m.validation_pixels.end(),
                                            [](const CropModel::ValidationPixel& v) { return v.map >= 0; });
-      if (!same(forest, m.validation_polygons) || (map_classes && !same(map, m.map_validation_polygons)))
+      if (forest != m.validation_polygons || (map_classes && map != m.map_validation_polygons))
         throw InputError(path + ": the validation pixels do not add up to the validation units");
       m.validation_crs_wkt = static_cast<std::string>(fs["validation_pixel_crs"]);
       if (m.validation_crs_wkt.empty())

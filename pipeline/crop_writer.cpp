@@ -195,9 +195,8 @@ RiceAreaError write_crop_results(ResultWriter& out, const CropModel& model, cons
   // map at the validation pixels inside it (the difference estimator).
   // Without them (why_not_own) the province's errors stand for every
   // commune's (the synthetic estimator), which the method attribute says.
-  const bool by_commune = own;
   std::vector<std::int64_t> pixels_in(n, 0);
-  if (by_commune) {
+  if (own) {
     std::map<std::tuple<int, int, int>, std::int64_t> count;  // run unit, commune, map class → pixels
     for (std::size_t i = 0; i < model.validation_pixels.size(); ++i) {
       if (on_run.cell[i] < 0) continue;  // off this run's grid
@@ -232,29 +231,22 @@ RiceAreaError write_crop_results(ResultWriter& out, const CropModel& model, cons
   out.set_attribute("/communes/crop_area_ci95_ha", "labels", labels);
   out.set_attribute("/communes/crop_area_ci95_ha", "bounds",
                     "the interval is [max(0, adjusted - ci95), adjusted + ci95]: an area is never negative");
-  if (by_commune)
+  if (own)
     out.set_attribute("/communes/crop_area_adjusted_ha", "bounds",
                       "a commune's adjusted area can fall below 0 where its validation pixels correct more than it "
                       "mapped of a class (one wrong pixel moves it by the stratum's area over its sample size); it "
                       "is kept so, so that the communes add up to the province estimate: read it as 0 with the "
                       "interval's upper end");
-  const std::string method =
-      "stratified error-adjusted area, strata = map classes, " + unit_name +
-      " of the model (Olofsson et al. 2014, RSE 148:42, Eqs. 9-10); " + interval +
-      (points ? ". The validation sample is single pixels (points): drawn at random over the map, as Olofsson's "
-                "design asks, they are the probability sample the estimator assumes; chosen otherwise, the "
-                "interval is indicative."
-              : ". The validation sample is (or includes) reference fields, not a probability sample of the map: "
-                "the interval is indicative.");
   const std::string sample_kind =
-      points ? ". The validation sample is single pixels (points): drawn at random over the map, as the design "
-               "asks, they are the probability sample the estimator assumes; chosen otherwise, the interval is "
-               "indicative."
+      points ? ". The validation sample is single pixels (points): drawn at random over the map, as Olofsson's "
+               "design asks, they are the probability sample the estimator assumes; chosen otherwise, the "
+               "interval is indicative."
              : ". The validation sample is (or includes) reference fields, not a probability sample of the map: "
                "the interval is indicative.";
+  const std::string method = "stratified error-adjusted area, strata = map classes, " + unit_name +
+                             " of the model (Olofsson et al. 2014, RSE 148:42, Eqs. 9-10); " + interval + sample_kind;
   const std::string commune_method =
-      by_commune
-          ? "difference estimator per commune (Sarndal, Swensson & Wretman 1992; Stehman 2009, RSE 113:2455): "
+      own ? "difference estimator per commune (Sarndal, Swensson & Wretman 1992; Stehman 2009, RSE 113:2455): "
             "the commune's mapped area corrected with the errors of the validation pixels inside the commune (" +
                 unit_name + "; their count per commune in validation_pixels_per_commune), strata = map classes "
                 "of all communes; summed over the communes it equals /qa/crop_area_province's estimate when every "
@@ -276,7 +268,7 @@ RiceAreaError write_crop_results(ResultWriter& out, const CropModel& model, cons
                 sample_kind;
   out.set_attribute("/communes/crop_area_adjusted_ha", "method", commune_method);
   out.set_attribute("/communes/crop_area_ci95_ha", "method", commune_method);
-  if (by_commune) {
+  if (own) {
     out.set_attribute("/communes/crop_area_ci95_ha", "validation_pixels_per_commune",
                       std::vector<double>(pixels_in.begin(), pixels_in.end()));
   }
@@ -337,7 +329,7 @@ RiceAreaError write_crop_results(ResultWriter& out, const CropModel& model, cons
   const double se = pe.ci95[r] / 1.959964;
   RiceAreaError e;
   e.province_rel_sd = pe.adjusted[r] > 0 && std::isfinite(se) ? se / pe.adjusted[r] : 0.0;
-  if (by_commune) {
+  if (own) {
     // Relative to the larger of the adjusted and the mapped rice area: the
     // methane scales the mapped area, and an adjusted area near 0 would make
     // any error look infinite.

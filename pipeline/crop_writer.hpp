@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <span>
 #include <string>
-#include <string>
 #include <vector>
 
 #include "pipeline/analysis_grid.hpp"
@@ -56,12 +55,9 @@ struct ValidationOnRun {
 // (kernels/domain_area_estimate.hpp); otherwise (on_run.why_not: a model
 // from before, another season, CRS or pixel lattice, no pixel on the grid)
 // the province's errors on each commune's map.
-// Returns the relative standard errors of the error-adjusted rice area
-// (province, and per commune), which the methane Monte Carlo propagates; 0
-// and empty when rice is not in the model.
-// Relative standard errors of the error-adjusted rice area, for the methane
-// interval: the province's, and each commune's (empty without a per-commune
-// estimate).
+// Returns the relative standard errors of the error-adjusted rice area, for
+// the methane interval: the province's, and each commune's (empty without a
+// per-commune estimate); 0 and empty when rice is not in the model.
 struct RiceAreaError {
   double province_rel_sd = 0;
   std::vector<double> commune_rel_sd;
